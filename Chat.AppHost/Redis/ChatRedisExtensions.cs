@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.AppHost.Redis;
+
+/// <summary>
+/// Chooses the Redis the chat services use, by how the app host runs:
+/// <list type="bullet">
+/// <item>publish mode (the manifest that deployment tools read): the Redis container, with a volume and the append-only
+/// file, so that a cluster gets a real Redis;</item>
+/// <item>run mode with a container runtime that answers: the same container;</item>
+/// <item>run mode without one: redis-server from PATH when installed, otherwise the garnet-server .NET tool from the
+/// repository's tool manifest, each persisting to an append-only file under the data folder.</item>
+/// </list>
+/// </summary>
+internal static class ChatRedisExtensions
+{
+    private const string DataDirectoryKey = "LocalRedis:DataDirectory";
+    private const string ForceLocalServerKey = "LocalRedis:Server";
+
+    public static IResourceBuilder<IResourceWithConnectionString> AddChatRedis(
+        this IDistributedApplicationBuilder builder, string name)
+    {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return AddRedisContainer(builder, name);
+        }
+
+        // "redis-server" or "garnet" skips the container probe; tests use it to run each server on purpose.
+        var requested = builder.Configuration[ForceLocalServerKey];
+        string reason;
+        if (string.IsNullOrEmpty(requested))
+        {
+            var runtime = builder.Configuration["ASPIRE_CONTAINER_RUNTIME"]
+                ?? builder.Configuration["DOTNET_ASPIRE_CONTAINER_RUNTIME"]
+                ?? "docker";
+            var (available, probeReason) = ContainerRuntimeProbe.Probe(runtime);
+            if (available)
+            {
+                LogChoice(builder, "the Redis container", probeReason);
+                return AddRedisContainer(builder, name);
+            }
+
+            reason = probeReason;
+        }
+        else
+        {
+            reason = $"{ForceLocalServerKey} is set to {requested}";
+        }
+
+        var dataRoot = Path.GetFullPath(
+            builder.Configuration[DataDirectoryKey] ?? "../.data", builder.AppHostDirectory);
+        var redisServer = requested is null or "redis-server" ? FindOnPath("redis-server") : null;
+        if (redisServer is not null)
+        {
+            LogChoice(builder, $"redis-server ({redisServer})", $"{reason}, and redis-server is installed");
+            return AddLocalRedisServer(builder, name, redisServer, Path.Combine(dataRoot, "redis"));
+        }
+
+        if (requested == "redis-server")
+        {
+            throw new DistributedApplicationException($"{ForceLocalServerKey} asks for redis-server, which is not on PATH.");
+        }
+
+        LogChoice(builder, "Garnet (the garnet-server .NET tool)", $"{reason}, and redis-server is not installed");
+        return AddGarnet(builder, name, Path.Combine(dataRoot, "garnet"));
+    }
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddRedisContainer(
+        IDistributedApplicationBuilder builder, string name) =>
+        builder.AddRedis(name)
+            .WithDataVolume()
+            .WithArgs("--appendonly", "yes", "--appendfsync", "everysec");
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddLocalRedisServer(
+        IDistributedApplicationBuilder builder, string name, string redisServer, string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var server = new LocalRedisServerResource(name, redisServer, dataDirectory);
+        return AddLocalServer(builder, server, port => [
+            "--bind", "127.0.0.1",
+            "--port", port,
+            "--protected-mode", "no",
+            "--dir", dataDirectory,
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
+            "--save", "",
+        ]);
+    }
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddGarnet(
+        IDistributedApplicationBuilder builder, string name, string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var repositoryRoot = Path.GetFullPath("..", builder.AppHostDirectory);
+        RestoreDotnetTools(repositoryRoot);
+
+        var server = new LocalRedisServerResource(name, "dotnet", repositoryRoot);
+        return AddLocalServer(builder, server, port => [
+            "tool", "run", "garnet-server", "--",
+            "--bind", "127.0.0.1",
+            "--port", port,
+            "--lua",
+            "--aof",
+            "--recover",
+            "--logdir", dataDirectory,
+            "--checkpointdir", dataDirectory,
+        ]);
+    }
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddLocalServer(
+        IDistributedApplicationBuilder builder,
+        LocalRedisServerResource server,
+        Func<object, object[]> arguments)
+    {
+        var healthCheckKey = $"{server.Name}_local_redis";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            healthCheckKey, _ => new LocalRedisHealthCheck(server), failureStatus: null, tags: null));
+
+        return builder.AddResource(server)
+            .WithEndpoint(name: LocalRedisServerResource.EndpointName, scheme: "tcp")
+            .WithArgs(context =>
+            {
+                foreach (var argument in arguments(server.Endpoint.Property(EndpointProperty.TargetPort)))
+                {
+                    context.Args.Add(argument);
+                }
+            })
+            .WithHealthCheck(healthCheckKey);
+    }
+
+    /// <summary>Brings the tools of .config/dotnet-tools.json onto this machine, so that Garnet needs no manual step.</summary>
+    private static void RestoreDotnetTools(string repositoryRoot)
+    {
+        var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet", ["tool", "restore"])
+        {
+            WorkingDirectory = repositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(startInfo)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new DistributedApplicationException($"`dotnet tool restore` failed: {errors.Result}");
+        }
+    }
+
+    private static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
+
+    private static void LogChoice(IDistributedApplicationBuilder builder, string server, string reason) =>
+        builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
+        {
+            var logger = @event.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Chat.AppHost.Redis");
+            Log.RedisChosen(logger, server, reason);
+            return Task.CompletedTask;
+        });
+}

@@ -1,0 +1,37 @@
+using Chat.Contract;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.HttpServer.Api;
+
+/// <summary>The API's problem details (RFC 9457). A "field" extension names the offending field where there is one.</summary>
+internal static class Problems
+{
+    public static ProblemHttpResult InvalidField(FieldError error) =>
+        TypedResults.Problem(
+            detail: error.Detail,
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "The request is invalid.",
+            extensions: new Dictionary<string, object?> { ["field"] = error.Field });
+
+    public static ProblemHttpResult Unavailable(HttpContext context, TimeSpan retryAfter, string detail)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        return TypedResults.Problem(
+            detail: detail,
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "The service is unavailable; try again shortly.");
+    }
+
+    public static ProblemHttpResult Timeout() =>
+        TypedResults.Problem(
+            detail: "The message service did not answer within its deadline. A send may or may not have been "
+                + "stored: retry it with the same Idempotency-Key to find out without storing it twice.",
+            statusCode: StatusCodes.Status504GatewayTimeout,
+            title: "The request timed out.");
+
+    public static ProblemHttpResult Unexpected() =>
+        TypedResults.Problem(
+            detail: "An unexpected error occurred. Quote the traceId when reporting it.",
+            statusCode: StatusCodes.Status500InternalServerError,
+            title: "Internal error.");
+}

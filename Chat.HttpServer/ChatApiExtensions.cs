@@ -1,0 +1,70 @@
+using Chat.HttpServer.Api;
+using Chat.HttpServer.Rpc;
+using Chat.Rpc;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Chat.HttpServer;
+
+public static class ChatApiExtensions
+{
+    /// <summary>The API's settings, JSON, problem details, and the gRPC clients of the RPC server.</summary>
+    public static IHostApplicationBuilder AddChatApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ChatApiOptions>()
+            .BindConfiguration(ChatApiOptions.SectionName)
+            .Validate(o => o.MaxTextLength > 0 && o.MaxPullLimit > 0 && o.MaxRequestBodyBytes > 0,
+                "MaxTextLength, MaxPullLimit and MaxRequestBodyBytes must be positive.")
+            .Validate(o => o.RpcDeadline > TimeSpan.Zero, "RpcDeadline must be positive.")
+            .ValidateOnStart();
+
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<ChatApiOptions>>((kestrel, api) =>
+                kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+
+        // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out of the
+        // defaults, and the retry policy below replaces what it removes.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddGrpcClient<MessageService.MessageServiceClient>(ConfigureRpcAddress)
+            .ConfigureChannel(channel => channel.ServiceConfig = new ServiceConfig { MethodConfigs = { RetryPolicy() } })
+            .RemoveAllResilienceHandlers();
+        builder.Services.AddGrpcClient<Health.HealthClient>(ConfigureRpcAddress)
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddHealthChecks().AddCheck<RpcServerHealthCheck>("rpcserver");
+
+        return builder;
+    }
+
+    private static void ConfigureRpcAddress(IServiceProvider services, Grpc.Net.ClientFactory.GrpcClientFactoryOptions client) =>
+        client.Address = services.GetRequiredService<IOptions<ChatApiOptions>>().Value.RpcServerAddress;
+
+    /// <summary>
+    /// gRPC's own retries, inside the call's deadline: a replica that is restarting answers UNAVAILABLE, and another
+    /// attempt usually reaches one that is up. Sends are safe to retry because each carries an idempotency key.
+    /// The HTTP resilience handler that the service defaults add to every client is removed from these clients: it
+    /// does not know gRPC's status codes, and its own timeouts would fight the deadline.
+    /// </summary>
+    private static MethodConfig RetryPolicy() => new()
+    {
+        Names = { MethodName.Default },
+        RetryPolicy = new Grpc.Net.Client.Configuration.RetryPolicy
+        {
+            MaxAttempts = 3,
+            InitialBackoff = TimeSpan.FromMilliseconds(100),
+            MaxBackoff = TimeSpan.FromSeconds(1),
+            BackoffMultiplier = 2,
+            RetryableStatusCodes = { StatusCode.Unavailable },
+        },
+    };
+}

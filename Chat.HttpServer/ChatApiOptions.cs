@@ -1,0 +1,27 @@
+using Chat.Contract;
+
+namespace Chat.HttpServer;
+
+/// <summary>Settings of the public API, bound from the "ChatApi" configuration section.</summary>
+public sealed class ChatApiOptions
+{
+    public const string SectionName = "ChatApi";
+
+    /// <summary>Where the RPC server is; "rpcserver" is resolved by service discovery.</summary>
+    public Uri RpcServerAddress { get; set; } = new("http://rpcserver");
+
+    /// <summary>The deadline of every call to the RPC server, retries included. Past it the client gets 504.</summary>
+    public TimeSpan RpcDeadline { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest message text accepted, in Unicode characters.</summary>
+    public int MaxTextLength { get; set; } = TextRules.DefaultMaxTextLength;
+
+    /// <summary>The largest page a pull returns; larger limits are clamped to it.</summary>
+    public int MaxPullLimit { get; set; } = PageRules.DefaultMaxLimit;
+
+    /// <summary>The largest request body accepted; a larger one gets 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>What a 503 tells the client to wait before it tries again.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+}

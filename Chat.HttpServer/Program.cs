@@ -1,0 +1,16 @@
+using Chat.HttpServer;
+using Chat.HttpServer.Api;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddChatApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapChatApi();
+app.MapDefaultEndpoints();
+
+app.Run();

@@ -1,0 +1,17 @@
+using Chat.RpcServer;
+using Chat.RpcServer.Grpc;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddMessageStore();
+builder.Services.AddGrpc(options => options.Interceptors.Add<StoreFaultInterceptor>());
+builder.Services.AddGrpcHealthChecks();
+
+var app = builder.Build();
+
+app.MapGrpcService<MessageGrpcService>();
+app.MapGrpcHealthChecksService();
+app.MapDefaultEndpoints();
+
+app.Run();

@@ -1,0 +1,43 @@
+namespace Chat.RpcServer.Storage;
+
+/// <summary>
+/// The one atomic step of a send, as a Lua script that runs unchanged on Redis 7 and on Garnet.
+/// </summary>
+/// <remarks>
+/// send_time comes from the Redis server's own clock (TIME), so every replica of the RPC server stamps a
+/// conversation from the same clock; it is raised to one past the newest stored message when that clock has not
+/// moved on (or went back), which keeps send_time unique and strictly increasing in commit order.
+/// The number is formatted with %d because Lua would print a double this large in exponent form.
+/// Returns { 1, member } for a new message and { 0, member } when the idempotency key names one already stored.
+/// </remarks>
+internal static class SendScript
+{
+    public const string Source = """
+        local messages, sent = KEYS[1], KEYS[2]
+        local sender, text, retention = ARGV[1], ARGV[2], ARGV[3]
+
+        local first = redis.call('GET', sent)
+        if first then
+          local stored = redis.call('ZRANGEBYSCORE', messages, first, first, 'LIMIT', 0, 1)[1]
+          if stored then
+            return { 0, stored }
+          end
+        end
+
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+        local newest = redis.call('ZRANGE', messages, -1, -1)[1]
+        if newest then
+          local newestTime = tonumber(string.match(newest, '^(%d+):'))
+          if now <= newestTime then
+            now = newestTime + 1
+          end
+        end
+
+        local sendTime = string.format('%d', now)
+        local member = sendTime .. ':' .. sender .. ':' .. text
+        redis.call('ZADD', messages, sendTime, member)
+        redis.call('SET', sent, sendTime, 'EX', retention)
+        return { 1, member }
+        """;
+}
