@@ -8,7 +8,7 @@ namespace Chat.Contract;
 /// A conversation between two members, named "alice:bob". "bob:alice" names the same conversation;
 /// <see cref="Canonical"/> is the one spelling that is stored and returned (members in ordinal order).
 /// </summary>
-public readonly record struct ConversationName
+internal readonly record struct ConversationName
 {
     public const int MaxMemberLength = 64;
     public const char Separator = ':';

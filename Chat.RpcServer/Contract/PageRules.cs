@@ -1,7 +1,7 @@
 namespace Chat.Contract;
 
 /// <summary>The paging arithmetic of a pull: how a requested limit and cursor become a page to read.</summary>
-public static class PageRules
+internal static class PageRules
 {
     public const int DefaultLimit = 10;
     public const int DefaultMaxLimit = 100;

@@ -7,7 +7,7 @@ namespace Chat.Contract;
 /// How strings from clients are measured and checked. Lengths count Unicode characters (scalar values), not
 /// UTF-16 units, so an emoji counts once; text that is not valid Unicode is refused rather than repaired.
 /// </summary>
-public static class TextRules
+internal static class TextRules
 {
     public const int DefaultMaxTextLength = 4096;
     public const int MaxIdempotencyKeyLength = 128;

@@ -9,7 +9,7 @@ namespace Chat.RpcServer.Grpc;
 
 /// <summary>The gRPC face of the store: checks every field again (callers other than the HTTP server may come),
 /// then stores or pages. Invalid input is an InvalidArgument status whose message names the field.</summary>
-public sealed class MessageGrpcService(MessageStore store, IOptions<StoreOptions> options)
+internal sealed class MessageGrpcService(MessageStore store, IOptions<StoreOptions> options)
     : MessageService.MessageServiceBase
 {
     /// <summary>The trailer that names the refused field, for callers that map errors per field.</summary>

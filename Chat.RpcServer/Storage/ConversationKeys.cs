@@ -10,7 +10,7 @@ namespace Chat.RpcServer.Storage;
 /// one shard and the send script may touch all of them. The tag is the base64url form of the canonical name: its
 /// alphabet has no '{', '}', '*' or ':', so no character of a name can change which key or slot is meant.
 /// </summary>
-public readonly struct ConversationKeys
+internal readonly struct ConversationKeys
 {
     private readonly string _prefix;
 

@@ -6,19 +6,19 @@ using StackExchange.Redis;
 namespace Chat.RpcServer.Storage;
 
 /// <summary>A message stored in a conversation, as the store hands it back.</summary>
-public readonly record struct Message(string Chat, string Text, string Sender, long SendTime);
+internal readonly record struct Message(string Chat, string Text, string Sender, long SendTime);
 
 /// <summary>The outcome of a send: the stored message, and whether an earlier send with the same key stored it.</summary>
-public readonly record struct SendOutcome(Message Message, bool Replayed);
+internal readonly record struct SendOutcome(Message Message, bool Replayed);
 
 /// <summary>One page of a pull. <see cref="NextCursor"/> is the send_time of the first message not returned.</summary>
-public sealed record MessagePage(IReadOnlyList<Message> Messages, bool HasMore, long NextCursor);
+internal sealed record MessagePage(IReadOnlyList<Message> Messages, bool HasMore, long NextCursor);
 
 /// <summary>
 /// Stores and pages messages in Redis: one sorted set per conversation, scored by send_time. A send is one Lua
 /// script; a pull is one ZRANGEBYSCORE with LIMIT, which costs O(log n + page size) however long the conversation.
 /// </summary>
-public sealed class MessageStore(IConnectionMultiplexer redis, IOptions<StoreOptions> options, StoreMetrics metrics)
+internal sealed class MessageStore(IConnectionMultiplexer redis, IOptions<StoreOptions> options, StoreMetrics metrics)
 {
     private readonly StoreOptions _options = options.Value;
 

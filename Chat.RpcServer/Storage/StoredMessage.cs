@@ -8,7 +8,7 @@ namespace Chat.RpcServer.Storage;
 /// unique (the same text may be sent twice) and is exact where the score, a double, would need care; the sender is
 /// the index of the member in the canonical conversation name, which costs one byte whatever the name's length.
 /// </summary>
-public readonly record struct StoredMessage(long SendTime, int SenderIndex, string Text)
+internal readonly record struct StoredMessage(long SendTime, int SenderIndex, string Text)
 {
     public static StoredMessage Parse(RedisValue member)
     {
