@@ -27,7 +27,8 @@ public sealed class ClusterReadinessTests(StoreServers servers)
             foreach (var key in idempotencyKeys)
             {
                 await store.SendAsync(conversation, 0, "sent", key, clientSuppliedKey: key != "plain");
-                Assert.True((await store.SendAsync(conversation, 1, "retried", key, clientSuppliedKey: true)).Replayed);
+                var retry = await store.SendAsync(conversation, 1, "retried", key, clientSuppliedKey: true);
+                Assert.True(retry.Replayed);
             }
 
             var page = await store.PullAsync(conversation, 0, 10, reverse: true);

@@ -25,7 +25,8 @@ public sealed class IdempotencyTests(StoreServers servers)
         Assert.Equal(first.Message, retry.Message);
         var stored = await store.PullAsync(conversation, 0, 10, reverse: false);
         Assert.Equal([first.Message], stored.Messages);
-        Assert.Equal(1, await server.Redis.GetDatabase().SortedSetLengthAsync(new ConversationKeys(conversation).Messages));
+        var messagesKey = new ConversationKeys(conversation).Messages;
+        Assert.Equal(1, await server.Redis.GetDatabase().SortedSetLengthAsync(messagesKey));
     }
 
     [Theory]

@@ -13,7 +13,8 @@ public sealed class NamesAsDataTests(StoreServers servers)
         "Ünïcødé:日本語", "Zoë:Ζωή", "😀:🎉", "👩‍👩‍👧:family", "ab\u200Dc:\u00A0", "self{}:self{}",
     ];
 
-    /// <summary>Pairs that would share keys if a name were pasted into a key as syntax, decoded, or normalized.</summary>
+    /// <summary>Pairs that would share keys if a name were pasted into a key as syntax, decoded or normalized.
+    /// </summary>
     private static readonly (string, string)[] LookAlikePairs =
     [
         ("a{b}:c", "a:{b}c"),

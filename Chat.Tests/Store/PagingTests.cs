@@ -21,7 +21,8 @@ public sealed class PagingTests(StoreServers servers)
             store.SendAsync(conversation, i % 2, $"message {i}", $"key-{i}", clientSuppliedKey: false)));
 
         Assert.All(acknowledged, outcome => Assert.False(outcome.Replayed));
-        var oldestFirst = acknowledged.Select(outcome => outcome.Message).OrderBy(message => message.SendTime).ToList();
+        var oldestFirst = acknowledged.Select(outcome => outcome.Message).OrderBy(message => message.SendTime)
+            .ToList();
         Assert.Equal(ConcurrentSends, oldestFirst.DistinctBy(message => message.SendTime).Count());
         var newestFirst = Enumerable.Reverse(oldestFirst).ToList();
         foreach (var limit in new[] { 1, 7, 10, 100, ConcurrentSends - 1, ConcurrentSends, ConcurrentSends + 1 })
@@ -33,7 +34,8 @@ public sealed class PagingTests(StoreServers servers)
         var middle = 1_234;
         var fromMiddle = oldestFirst[middle].SendTime;
         Assert.Equal(
-            oldestFirst[middle..], await PageFollower.FollowAsync(store, conversation, fromMiddle, 33, reverse: false));
+            oldestFirst[middle..],
+            await PageFollower.FollowAsync(store, conversation, fromMiddle, 33, reverse: false));
         Assert.Equal(
             newestFirst[(ConcurrentSends - 1 - middle)..],
             await PageFollower.FollowAsync(store, conversation, fromMiddle, 33, reverse: true));
@@ -200,6 +202,25 @@ public sealed class PagingTests(StoreServers servers)
             Assert.False(page.HasMore);
             Assert.Equal(0, page.NextCursor);
         }
+    }
+
+    [Theory]
+    [InlineData(StoreServerKind.Redis)]
+    [InlineData(StoreServerKind.Garnet)]
+    public async Task A_cursor_beyond_every_message_is_an_empty_page_forward_and_the_newest_in_reverse(
+        StoreServerKind kind)
+    {
+        var store = servers.CreateStore(await servers.GetAsync(kind));
+        var conversation = TestConversations.New();
+        var sent = await SendAsync(store, conversation, 3);
+
+        var forward = await store.PullAsync(conversation, long.MaxValue, 10, reverse: false);
+        var backward = await store.PullAsync(conversation, long.MaxValue, 2, reverse: true);
+
+        Assert.Empty(forward.Messages);
+        Assert.Equal((false, 0L), (forward.HasMore, forward.NextCursor));
+        Assert.Equal([sent[2], sent[1]], backward.Messages);
+        Assert.Equal((true, sent[0].SendTime), (backward.HasMore, backward.NextCursor));
     }
 
     /// <summary>Sends <paramref name="count"/> messages one after another and returns them oldest first.</summary>

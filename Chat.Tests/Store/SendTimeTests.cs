@@ -84,5 +84,6 @@ public sealed class SendTimeTests(StoreServers servers)
         Assert.Equal([first.Message, second.Message], stored.Messages);
     }
 
-    private static long Microseconds(DateTime time) => (time - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+    private static long Microseconds(DateTime time) =>
+        (time - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 }

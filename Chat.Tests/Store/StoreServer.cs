@@ -152,15 +152,22 @@ internal sealed class StoreServer : IAsyncDisposable
 
             try
             {
+                // A refused socket fails at once, where the Redis client would wait out its connect timeout.
+                using (var probe = new TcpClient())
+                {
+                    await probe.ConnectAsync(IPAddress.Loopback, port);
+                }
+
                 var redis = await ConnectionMultiplexer.ConnectAsync(Options(port));
                 await redis.GetDatabase().PingAsync();
                 return redis;
             }
-            catch (RedisConnectionException) when (Stopwatch.GetElapsedTime(started) < StartTimeout)
+            catch (Exception exception) when (exception is SocketException or RedisConnectionException
+                && Stopwatch.GetElapsedTime(started) < StartTimeout)
             {
                 await Task.Delay(PollInterval);
             }
-            catch (RedisConnectionException exception)
+            catch (Exception exception) when (exception is SocketException or RedisConnectionException)
             {
                 throw new InvalidOperationException(
                     $"{name} did not answer PING on port {port} within {StartTimeout}:\n{Tail(output)}", exception);

@@ -58,9 +58,9 @@ public sealed class StoreServers : IAsyncDisposable
                     + "found; install it (apt-get install redis-server).");
             }
 
-            Assert.Skip($"redis-server is not installed; \"{_redisCommand}\" was not found, so this case ran on "
-                + $"Garnet only. Install redis-server to run it, or set {RequireRedisVariable}=1 to make this a "
-                + "failure.");
+            Assert.Skip($"redis-server is not installed; \"{_redisCommand}\" was not found, so the Redis case is "
+                + "skipped and only its Garnet twin runs. Install it (apt-get install redis-server) to run it, or set "
+                + $"{RequireRedisVariable}=1 to make its absence a failure.");
         }
 
         return await _servers[(kind, cluster)].Value;
@@ -78,11 +78,13 @@ public sealed class StoreServers : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var server in _servers.Values.Where(lazy => lazy.IsValueCreated))
+        foreach (var start in _servers.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value))
         {
-            if (server.Value.IsCompletedSuccessfully)
+            // A start that failed stopped its own process, and the tests that needed it reported why.
+            await start.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (start.IsCompletedSuccessfully)
             {
-                await server.Value.Result.DisposeAsync();
+                await start.Result.DisposeAsync();
             }
         }
 
@@ -94,11 +96,13 @@ public sealed class StoreServers : IAsyncDisposable
         var name = cluster ? $"{kind} cluster" : kind.ToString();
         if (kind == StoreServerKind.Redis)
         {
-            return await StoreServer.StartAsync(name, cluster, (port, directory) => RedisLaunch(port, directory, cluster));
+            return await StoreServer.StartAsync(
+                name, cluster, (port, directory) => RedisLaunch(port, directory, cluster));
         }
 
         await _toolRestore.Value;
-        return await StoreServer.StartAsync(name, cluster, (port, directory) => GarnetLaunch(port, directory, cluster));
+        return await StoreServer.StartAsync(
+            name, cluster, (port, directory) => GarnetLaunch(port, directory, cluster));
     }
 
     private ProcessStartInfo RedisLaunch(int port, DirectoryInfo directory, bool cluster)

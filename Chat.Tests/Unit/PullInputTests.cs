@@ -62,7 +62,8 @@ public sealed class PullInputTests
     [Fact]
     public async Task A_form_body_wins_over_the_query_string_field_by_field()
     {
-        var context = Create(query: "?chat=x:y&limit=5&cursor=9", body: "chat=alice:bob&limit=7", contentType: FormType);
+        var context = Create(
+            query: "?chat=x:y&limit=5&cursor=9", body: "chat=alice:bob&limit=7", contentType: FormType);
 
         var (input, error) = await BindPullAsync(context);
 

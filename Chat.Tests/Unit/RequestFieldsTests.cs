@@ -119,7 +119,9 @@ public sealed class RequestFieldsTests
     [Fact]
     public async Task A_field_in_both_the_query_string_and_the_body_is_not_a_repetition()
     {
-        var (input, error) = await BindPullAsync(Create(query: "?chat=x:y&limit=1", body: """{"limit":2,"chat":"a:b"}"""));
+        var context = Create(query: "?chat=x:y&limit=1", body: """{"limit":2,"chat":"a:b"}""");
+
+        var (input, error) = await BindPullAsync(context);
 
         Assert.Null(error);
         Assert.Equal(("a:b", 2), (input!.Chat, input.Limit));
@@ -153,7 +155,9 @@ public sealed class RequestFieldsTests
     [Fact]
     public async Task Numbers_and_flags_read_from_a_field_that_is_absent_keep_their_defaults()
     {
-        var (fields, _) = await RequestFields.ReadAsync(Create(body: "{}").Request, TestContext.Current.CancellationToken);
+        var request = Create(body: "{}").Request;
+
+        var (fields, _) = await RequestFields.ReadAsync(request, TestContext.Current.CancellationToken);
 
         using (fields)
         {

@@ -38,7 +38,8 @@ internal static class TestRequests
     public static async Task<(SendInput? Input, FieldError? Error)> BindSendAsync(
         HttpContext context, int maxTextLength = TextRules.DefaultMaxTextLength)
     {
-        var (fields, readError) = await RequestFields.ReadAsync(context.Request, TestContext.Current.CancellationToken);
+        var cancellation = TestContext.Current.CancellationToken;
+        var (fields, readError) = await RequestFields.ReadAsync(context.Request, cancellation);
         if (readError is not null)
         {
             return (null, readError);
@@ -54,7 +55,8 @@ internal static class TestRequests
     public static async Task<(PullInput? Input, FieldError? Error)> BindPullAsync(
         HttpContext context, int maxLimit = PageRules.DefaultMaxLimit)
     {
-        var (fields, readError) = await RequestFields.ReadAsync(context.Request, TestContext.Current.CancellationToken);
+        var cancellation = TestContext.Current.CancellationToken;
+        var (fields, readError) = await RequestFields.ReadAsync(context.Request, cancellation);
         if (readError is not null)
         {
             return (null, readError);
