@@ -106,8 +106,9 @@ internal static class ChatRedisExtensions
             "--lua",
             "--aof",
             "--recover",
-            "--logdir", dataDirectory,
             "--checkpointdir", dataDirectory,
+            // .NET's own file I/O: Garnet's native device needs a libaio that not every Linux has.
+            "--device-type", "RandomAccess",
         ]);
     }
 
