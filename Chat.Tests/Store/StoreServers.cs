@@ -81,7 +81,7 @@ public sealed class StoreServers : IAsyncDisposable
         foreach (var start in _servers.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value))
         {
             // A start that failed stopped its own process, and the tests that needed it reported why.
-            await start.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)start).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (start.IsCompletedSuccessfully)
             {
                 await start.Result.DisposeAsync();
