@@ -18,6 +18,9 @@ public static class ChatApiExtensions
             .Validate(o => o.MaxTextLength > 0 && o.MaxPullLimit > 0 && o.MaxRequestBodyBytes > 0,
                 "MaxTextLength, MaxPullLimit and MaxRequestBodyBytes must be positive.")
             .Validate(o => o.RpcDeadline > TimeSpan.Zero, "RpcDeadline must be positive.")
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.ReconnectDelay >= TimeSpan.Zero,
+                "HeartbeatInterval must be positive and ReconnectDelay not negative.")
+            .Validate(o => o.MaxSubscriptionsPerClient > 0, "MaxSubscriptionsPerClient must be positive.")
             .ValidateOnStart();
 
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
@@ -41,6 +44,7 @@ public static class ChatApiExtensions
         builder.Services.AddGrpcClient<Health.HealthClient>(ConfigureRpcAddress)
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton<SubscriptionLimiter>();
         builder.Services.AddHealthChecks().AddCheck<RpcServerHealthCheck>("rpcserver");
 
         return builder;
@@ -58,9 +62,9 @@ public static class ChatApiExtensions
         context.ProblemDetails.Detail = context.ProblemDetails.Status switch
         {
             StatusCodes.Status404NotFound => $"There is nothing at {request.Path}. The API has GET /ping, "
-                + "POST /api/send and GET /api/pull.",
+                + "POST /api/send, GET /api/pull and GET /api/subscribe.",
             StatusCodes.Status405MethodNotAllowed => $"{request.Path} does not take {request.Method}. The API has "
-                + "GET /ping, POST /api/send and GET /api/pull.",
+                + "GET /ping, POST /api/send, GET /api/pull and GET /api/subscribe.",
             _ => context.ProblemDetails.Title,
         };
     }

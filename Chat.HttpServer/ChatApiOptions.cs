@@ -24,4 +24,13 @@ public sealed class ChatApiOptions
 
     /// <summary>What a 503 tells the client to wait before it tries again.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often an idle event stream gets a comment line, so that proxies do not close it as dead.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many event streams one client address may hold open on one replica; one more gets 429.</summary>
+    public int MaxSubscriptionsPerClient { get; set; } = 16;
+
+    /// <summary>How long a disconnected EventSource waits before it reconnects (the stream's "retry" field).</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
 }

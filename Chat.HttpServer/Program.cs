@@ -10,6 +10,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.MapChatApi();
 app.MapDefaultEndpoints();
 

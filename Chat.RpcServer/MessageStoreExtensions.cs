@@ -1,11 +1,13 @@
 using Chat.RpcServer.Grpc;
+using Chat.RpcServer.Live;
 using Chat.RpcServer.Storage;
 
 namespace Chat.RpcServer;
 
 public static class MessageStoreExtensions
 {
-    /// <summary>The Redis connection named "redis", the store over it, its settings and its metrics.</summary>
+    /// <summary>The Redis connection named "redis", the store and the live feed over it, their settings and the
+    /// store's metrics.</summary>
     public static IHostApplicationBuilder AddMessageStore(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
@@ -17,8 +19,14 @@ public static class MessageStoreExtensions
             .Validate(o => o.RequestKeyRetention >= TimeSpan.FromSeconds(1), "RequestKeyRetention must be >= 1 second.")
             .ValidateOnStart();
 
+        builder.Services.AddOptions<LiveOptions>()
+            .BindConfiguration(LiveOptions.SectionName)
+            .Validate(o => o.BufferCapacity > 0, "BufferCapacity must be positive.")
+            .ValidateOnStart();
+
         builder.Services.AddSingleton<StoreMetrics>();
         builder.Services.AddSingleton<MessageStore>();
+        builder.Services.AddSingleton<MessageFeed>();
         builder.Services.AddSingleton<StoreFaultInterceptor>();
         return builder;
     }

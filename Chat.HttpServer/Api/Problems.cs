@@ -34,4 +34,13 @@ internal static class Problems
             detail: "An unexpected error occurred. Quote the traceId when reporting it.",
             statusCode: StatusCodes.Status500InternalServerError,
             title: "Internal error.");
+
+    public static ProblemHttpResult TooManySubscriptions(HttpContext context, TimeSpan retryAfter, int limit)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        return TypedResults.Problem(
+            detail: $"This client already has {limit} open subscriptions, the most allowed; close one first.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many subscriptions.");
+    }
 }

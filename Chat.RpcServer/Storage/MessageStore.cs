@@ -32,7 +32,8 @@ internal sealed class MessageStore(IConnectionMultiplexer redis, IOptions<StoreO
         var reply = (RedisResult[]?)await redis.GetDatabase().ScriptEvaluateAsync(
             SendScript.Source,
             [keys.Messages, keys.SentWithKey(idempotencyKey)],
-            [senderIndex, text, (long)Math.Ceiling(retention.TotalSeconds)]).ConfigureAwait(false);
+            [senderIndex, text, (long)Math.Ceiling(retention.TotalSeconds), keys.Live.ToString()])
+            .ConfigureAwait(false);
 
         metrics.RecordStoreDuration("send", Stopwatch.GetElapsedTime(started));
         if (reply is not { Length: 2 })
