@@ -100,7 +100,7 @@ internal sealed class MessageGrpcService(MessageStore store, MessageFeed feed, I
                 request.AfterSendTime,
                 request.OnlyNew,
                 subscribed: () => context.WriteResponseHeadersAsync(new Metadata { { SubscribedHeader, "1" } }),
-                deliver: message => responseStream.WriteAsync(ToRpc(message), context.CancellationToken),
+                deliver: (message, cancellationToken) => responseStream.WriteAsync(ToRpc(message), cancellationToken),
                 context.CancellationToken);
         }
         catch (SubscriberFellBehindException exception)

@@ -27,26 +27,29 @@ internal sealed class MessageFeed(IConnectionMultiplexer redis, MessageStore sto
     /// <summary>
     /// Delivers messages to <paramref name="deliver"/> until cancelled. <paramref name="subscribed"/> runs once the
     /// live channel is subscribed. Throws <see cref="SubscriberFellBehindException"/> when the subscriber's buffer
-    /// fills up.
+    /// fills up; a delivery still waiting on the subscriber at that moment is cancelled, so a subscriber that stopped
+    /// reading altogether is let go as well.
     /// </summary>
     public async Task StreamAsync(
         ConversationName conversation,
         long afterSendTime,
         bool onlyNew,
         Func<Task> subscribed,
-        Func<Message, Task> deliver,
+        Func<Message, CancellationToken, Task> deliver,
         CancellationToken cancellationToken)
     {
         var keys = new ConversationKeys(conversation);
+        using var fellBehind = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = fellBehind.Token;
 
         // A null item means "read the store again": the connection to Redis came back.
         var inbox = Channel.CreateBounded<LiveNotice?>(
             new BoundedChannelOptions(_capacity) { SingleReader = true, SingleWriter = false });
         void Enqueue(LiveNotice? notice)
         {
-            if (!inbox.Writer.TryWrite(notice))
+            if (!inbox.Writer.TryWrite(notice) && inbox.Writer.TryComplete())
             {
-                inbox.Writer.TryComplete(new SubscriberFellBehindException(_capacity));
+                fellBehind.Cancel();
             }
         }
 
@@ -60,23 +63,31 @@ internal sealed class MessageFeed(IConnectionMultiplexer redis, MessageStore sto
         {
             var last = onlyNew ? await NewestSendTimeAsync(conversation).ConfigureAwait(false) : afterSendTime;
             await subscribed().ConfigureAwait(false);
-            last = await CatchUpAsync(conversation, last, deliver, cancellationToken).ConfigureAwait(false);
+            last = await CatchUpAsync(conversation, last, deliver, token).ConfigureAwait(false);
 
-            await foreach (var notice in inbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var notice in inbox.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
                 if (notice is { } announced && announced.Previous == last)
                 {
-                    await deliver(ToMessage(conversation, announced.Message)).ConfigureAwait(false);
+                    await deliver(ToMessage(conversation, announced.Message), token).ConfigureAwait(false);
                     last = announced.Message.SendTime;
                 }
                 else if (notice is null || notice.Value.Message.SendTime > last)
                 {
-                    last = await CatchUpAsync(conversation, last, deliver, cancellationToken).ConfigureAwait(false);
+                    last = await CatchUpAsync(conversation, last, deliver, token).ConfigureAwait(false);
                 }
             }
+
+            throw new SubscriberFellBehindException(_capacity);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SubscriberFellBehindException(_capacity);
         }
         finally
         {
+            // Completed first, so that a late announcement cannot cancel a disposed token.
+            inbox.Writer.TryComplete();
             redis.ConnectionRestored -= OnRestored;
             await subscriber.UnsubscribeAsync(keys.Live, OnNotice).ConfigureAwait(false);
         }
@@ -84,7 +95,10 @@ internal sealed class MessageFeed(IConnectionMultiplexer redis, MessageStore sto
 
     /// <summary>Delivers every stored message after <paramref name="last"/>, page by page; returns the new last.</summary>
     private async Task<long> CatchUpAsync(
-        ConversationName conversation, long last, Func<Message, Task> deliver, CancellationToken cancellationToken)
+        ConversationName conversation,
+        long last,
+        Func<Message, CancellationToken, Task> deliver,
+        CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -92,7 +106,7 @@ internal sealed class MessageFeed(IConnectionMultiplexer redis, MessageStore sto
             var page = await store.PullAsync(conversation, last + 1, _pageSize, reverse: false).ConfigureAwait(false);
             foreach (var message in page.Messages)
             {
-                await deliver(message).ConfigureAwait(false);
+                await deliver(message, cancellationToken).ConfigureAwait(false);
                 last = message.SendTime;
             }
 
