@@ -83,7 +83,7 @@ internal sealed class RedisProcess : IAsyncDisposable
 
     /// <summary>A connection of the test's own, to look at what Redis holds.</summary>
     public Task<ConnectionMultiplexer> ConnectAsync() =>
-        ConnectionMultiplexer.ConnectAsync($"{ConnectionString},abortConnect=false,connectTimeout=2000");
+        ConnectionMultiplexer.ConnectAsync($"{ConnectionString},abortConnect=false,connectTimeout=2000,allowAdmin=true");
 
     public async ValueTask DisposeAsync()
     {
