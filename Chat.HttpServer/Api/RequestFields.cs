@@ -66,7 +66,7 @@ internal sealed class RequestFields : IDisposable
             return new FieldError(name, $"{name} must be a JSON string, not {Describe(field.Json.ValueKind)}.");
         }
 
-        value = field.IsJson ? field.Json.GetString()! : field.Text ?? string.Empty;
+        value = field.Text ?? string.Empty;
         return null;
     }
 
@@ -140,7 +140,18 @@ internal sealed class RequestFields : IDisposable
 
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (Exception exception) when (exception is InvalidDataException
+                or IOException and not BadHttpRequestException)
+            {
+                // Too many fields, a field too long, or multipart framing that does not hold together.
+                return new FieldError("body", $"the form body cannot be read: {exception.Message}");
+            }
+
             foreach (var (name, values) in form)
             {
                 if (values.Count != 1)
@@ -188,9 +199,21 @@ internal sealed class RequestFields : IDisposable
             return new FieldError("body", $"the body must be a JSON object, not {Describe(root.ValueKind)}.");
         }
 
-        foreach (var property in root.EnumerateObject())
+        // Names and string values are decoded here, once, so that text that is not valid UTF-8 (or holds a lone
+        // surrogate escape) is refused as the field it is in rather than failing later.
+        var field = "body";
+        try
         {
-            _fields[property.Name] = new Field(null, property.Value, IsJson: true);
+            foreach (var property in root.EnumerateObject())
+            {
+                field = property.Name;
+                var text = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+                _fields[field] = new Field(text, property.Value, IsJson: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return new FieldError(field, $"{field} is not valid UTF-8 or holds a lone surrogate.");
         }
 
         return null;
