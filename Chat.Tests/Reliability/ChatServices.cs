@@ -25,7 +25,7 @@ internal sealed class ChatServices : IAsyncDisposable
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = RequestTimeout };
     }
 
-    /// <summary>Longer than the HTTP server's 5 s deadline: an answer that takes this long is a hanging request.</summary>
+    /// <summary>Longer than the HTTP server's 5 s deadline: an answer this late is a hanging request.</summary>
     public static TimeSpan RequestTimeout { get; } = TimeSpan.FromSeconds(10);
 
     public RedisProcess Redis { get; }
@@ -70,7 +70,8 @@ internal sealed class ChatServices : IAsyncDisposable
             ["ConnectionStrings:redis"] = Redis.ConnectionString,
         };
         _rpcServer = StartService("rpcserver", "Chat.RpcServer", environment);
-        await WaitUntilAsync(_rpcServer, async () => await RpcHealthAsync() == HealthCheckResponse.Types.ServingStatus.Serving);
+        await WaitUntilAsync(
+            _rpcServer, async () => await RpcHealthAsync() == HealthCheckResponse.Types.ServingStatus.Serving);
     }
 
     public async Task StartHttpServerAsync()
@@ -123,7 +124,7 @@ internal sealed class ChatServices : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds; false if it did not within <paramref name="timeout"/>.</summary>
+    /// <summary>Polls until <paramref name="condition"/> holds; false if it did not in time.</summary>
     public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -191,7 +192,8 @@ internal sealed class ChatServices : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{process.Name} was not ready within {StartTimeout}:\n{process.RecentOutput}");
+                throw new TimeoutException(
+                    $"{process.Name} was not ready within {StartTimeout}:\n{process.RecentOutput}");
             }
 
             await Task.Delay(100);

@@ -12,7 +12,7 @@ internal static class FaultRun
     private const int AcknowledgedAfterRecovery = 30;
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The HTTP server's deadline (ChatApi:RpcDeadline) and a margin: no failed answer may take longer.</summary>
+    /// <summary>The HTTP server's deadline (ChatApi:RpcDeadline) and a margin: no failed answer takes longer.</summary>
     public static TimeSpan AnswerBound { get; } = TimeSpan.FromSeconds(5) + TimeSpan.FromSeconds(1);
 
     public static async Task<(SendLoad Load, StoredAudit Audit)> UnderLoadAsync(

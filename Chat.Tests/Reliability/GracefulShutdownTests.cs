@@ -100,7 +100,8 @@ public sealed class GracefulShutdownTests
         });
 
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"[rpcserver SIGTERM] served_while_unready={servedWhileUnready} exit_after_ms={exitTime.TotalMilliseconds:0}");
+            $"[rpcserver SIGTERM] served_while_unready={servedWhileUnready} "
+            + $"exit_after_ms={exitTime.TotalMilliseconds:0}");
         FaultRun.AssertNothingLostOrDuplicated(load, audit);
         Assert.True(servedWhileUnready > 0, "No send was served between readiness turning false and the routing.");
         Assert.True(exitTime >= DrainDelay, $"It exited after {exitTime}, before its drain delay of {DrainDelay}.");
@@ -128,7 +129,7 @@ public sealed class GracefulShutdownTests
             .Select(message => message.GetProperty("send_time").GetInt64())];
     }
 
-    /// <summary>A send whose body is held back halfway, so that it is in flight when the server is told to stop.</summary>
+    /// <summary>A send whose body is held back halfway: in flight when the server is told to stop.</summary>
     private sealed class SlowSend : IAsyncDisposable
     {
         private readonly Socket _socket;

@@ -75,7 +75,7 @@ public sealed class LostReplyTests : IAsyncLifetime
 
     private static string NewConversation() => $"amy:bo-{Guid.NewGuid():N}"[..24];
 
-    /// <summary>A pull through the proxy, so that the HTTP/2 connection to the RPC server is open and settled.</summary>
+    /// <summary>A pull through the proxy, so that the HTTP/2 connection to the RPC server is open.</summary>
     private async Task WarmAsync(string chat)
     {
         using var response = await _services.Http.GetAsync(

@@ -41,7 +41,7 @@ internal static class RawHttp
         return await ReadResponseAsync(socket, timeout);
     }
 
-    /// <summary>Reads one response: headers, then a body framed by Content-Length, by chunks, or by the close.</summary>
+    /// <summary>Reads one response: headers, then a body framed by Content-Length, chunks, or the close.</summary>
     public static async Task<RawResponse> ReadResponseAsync(Socket socket, TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);

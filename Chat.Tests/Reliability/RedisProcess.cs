@@ -76,14 +76,16 @@ internal sealed class RedisProcess : IAsyncDisposable
                 ChatRedisExtensions.RedisServerArguments(port, _dataDirectory).Select(a => a.ToString()!),
                 _dataDirectory, new Dictionary<string, string>())
             : ChildProcess.Start("garnet", "dotnet",
-                [GarnetServerDll, .. ChatRedisExtensions.GarnetArguments(port, _dataDirectory).Select(a => a.ToString()!)],
+                [GarnetServerDll,
+                    .. ChatRedisExtensions.GarnetArguments(port, _dataDirectory).Select(a => a.ToString()!)],
                 _dataDirectory, new Dictionary<string, string>());
         await WaitUntilAnsweringAsync();
     }
 
     /// <summary>A connection of the test's own, to look at what Redis holds.</summary>
     public Task<ConnectionMultiplexer> ConnectAsync() =>
-        ConnectionMultiplexer.ConnectAsync($"{ConnectionString},abortConnect=false,connectTimeout=2000,allowAdmin=true");
+        ConnectionMultiplexer.ConnectAsync(
+            $"{ConnectionString},abortConnect=false,connectTimeout=2000,allowAdmin=true");
 
     public async ValueTask DisposeAsync()
     {

@@ -20,7 +20,8 @@ internal static class RepositoryLayout
     public static string GarnetVersion()
     {
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, ".config", "dotnet-tools.json")));
-        return manifest.RootElement.GetProperty("tools").GetProperty("garnet-server").GetProperty("version").GetString()!;
+        var tool = manifest.RootElement.GetProperty("tools").GetProperty("garnet-server");
+        return tool.GetProperty("version").GetString()!;
     }
 
     private static string FindRoot()

@@ -19,7 +19,7 @@ internal sealed class SendLoad(HttpClient http, string run, int conversations)
 
     private readonly ConcurrentQueue<string> _unclear = new();
 
-    /// <summary>Each conversation's two members; "{run}-a{i}" sorts before "{run}-b{i}", so the pair is canonical.</summary>
+    /// <summary>Each conversation's two members, in canonical order ("{run}-a{i}" before "{run}-b{i}").</summary>
     public IReadOnlyList<(string First, string Second)> Conversations { get; } =
         Enumerable.Range(0, conversations).Select(i => ($"{run}-a{i}", $"{run}-b{i}")).ToArray();
 
@@ -36,7 +36,7 @@ internal sealed class SendLoad(HttpClient http, string run, int conversations)
         + $"answers_503={Tally.Unavailable} answers_504={Tally.TimedOut} answers_429={Tally.RateLimited} "
         + $"unclear={Tally.Unclear} slowest_failure_ms={Tally.SlowestFailure.TotalMilliseconds:0}";
 
-    /// <summary>Sends until <paramref name="stop"/> fires; the message in progress is finished, retries and all.</summary>
+    /// <summary>Sends until <paramref name="stop"/> fires; the message in progress is finished, retries too.</summary>
     public Task RunAsync(CancellationToken stop) =>
         Task.WhenAll(Conversations.SelectMany(c => new[]
         {
@@ -78,7 +78,8 @@ internal sealed class SendLoad(HttpClient http, string run, int conversations)
     }
 
     /// <summary>One attempt: the stored send_time, or how long to wait before the next attempt.</summary>
-    private async Task<(long? SendTime, TimeSpan Wait)> SendOnceAsync(string chat, string member, string text, string key)
+    private async Task<(long? SendTime, TimeSpan Wait)> SendOnceAsync(
+        string chat, string member, string text, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/send")
         {
