@@ -21,6 +21,8 @@ public static class ChatApiExtensions
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.ReconnectDelay >= TimeSpan.Zero,
                 "HeartbeatInterval must be positive and ReconnectDelay not negative.")
             .Validate(o => o.MaxSubscriptionsPerClient > 0, "MaxSubscriptionsPerClient must be positive.")
+            .Validate(o => o.RateLimitPerSecond >= 0 && o.RateLimitBurst >= o.RateLimitPerSecond,
+                "RateLimitPerSecond must be 0 or more, and RateLimitBurst at least as large.")
             .ValidateOnStart();
 
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
@@ -34,12 +36,16 @@ public static class ChatApiExtensions
         });
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = DescribeRoutingProblem);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddClientRateLimit();
 
         // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out of the
         // defaults, and the retry policy below replaces what it removes.
 #pragma warning disable EXTEXP0001
         builder.Services.AddGrpcClient<MessageService.MessageServiceClient>(ConfigureRpcAddress)
             .ConfigureChannel(channel => channel.ServiceConfig = new ServiceConfig { MethodConfigs = { RetryPolicy() } })
+            // Each subscription holds an HTTP/2 stream for as long as it lasts; past the server's streams per
+            // connection, more connections are opened instead of queueing new calls behind them.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
             .RemoveAllResilienceHandlers();
         builder.Services.AddGrpcClient<Health.HealthClient>(ConfigureRpcAddress)
             .RemoveAllResilienceHandlers();

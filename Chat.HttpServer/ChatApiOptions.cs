@@ -33,4 +33,14 @@ public sealed class ChatApiOptions
 
     /// <summary>How long a disconnected EventSource waits before it reconnects (the stream's "retry" field).</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The requests a second that one client address may make, sustained; more get 429 with Retry-After. 0 turns the
+    /// limit off. Generous, because many users may share one address behind a NAT; it stops a single flooding
+    /// client, not a busy office.
+    /// </summary>
+    public int RateLimitPerSecond { get; set; } = 500;
+
+    /// <summary>The requests one client address may make at once above the sustained rate, after a quiet spell.</summary>
+    public int RateLimitBurst { get; set; } = 1000;
 }

@@ -116,6 +116,7 @@ public static class ChatApi
         HttpContext context,
         MessageService.MessageServiceClient rpc,
         SubscriptionLimiter limiter,
+        IHostApplicationLifetime lifetime,
         IOptions<ChatApiOptions> options,
         ILogger<MessageService.MessageServiceClient> logger)
     {
@@ -167,7 +168,10 @@ public static class ChatApi
             return Problems.Timeout();
         }
 
-        await StreamEventsAsync(call.ResponseStream, new EventStreamWriter(context.Response), settings, logger, aborted);
+        // A replica that is shutting down ends its streams, and their clients resume on another.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+        await StreamEventsAsync(
+            call.ResponseStream, new EventStreamWriter(context.Response), settings, logger, ended.Token);
         return TypedResults.Empty;
     }
 

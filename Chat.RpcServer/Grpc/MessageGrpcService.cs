@@ -10,7 +10,8 @@ namespace Chat.RpcServer.Grpc;
 
 /// <summary>The gRPC face of the store: checks every field again (callers other than the HTTP server may come),
 /// then stores or pages. Invalid input is an InvalidArgument status whose message names the field.</summary>
-internal sealed class MessageGrpcService(MessageStore store, MessageFeed feed, IOptions<StoreOptions> options)
+internal sealed class MessageGrpcService(
+    MessageStore store, MessageFeed feed, IHostApplicationLifetime lifetime, IOptions<StoreOptions> options)
     : MessageService.MessageServiceBase
 {
     /// <summary>The trailer that names the refused field, for callers that map errors per field.</summary>
@@ -93,6 +94,9 @@ internal sealed class MessageGrpcService(MessageStore store, MessageFeed feed, I
             ThrowInvalid(new FieldError("after_send_time", "after_send_time must be 0 or a send_time."));
         }
 
+        // A server that is shutting down ends its streams, and their callers resume on another replica.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(
+            context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
             await feed.StreamAsync(
@@ -101,11 +105,15 @@ internal sealed class MessageGrpcService(MessageStore store, MessageFeed feed, I
                 request.OnlyNew,
                 subscribed: () => context.WriteResponseHeadersAsync(new Metadata { { SubscribedHeader, "1" } }),
                 deliver: (message, cancellationToken) => responseStream.WriteAsync(ToRpc(message), cancellationToken),
-                context.CancellationToken);
+                ended.Token);
         }
         catch (SubscriberFellBehindException exception)
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted, exception.Message));
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "The server is shutting down; resume elsewhere."));
         }
     }
 
