@@ -34,7 +34,8 @@ internal sealed record SubscribeInput(string Chat, long AfterSendTime, bool Only
         {
             if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var after))
             {
-                return new FieldError(LastEventIdField, $"{LastEventIdField} must be a send_time sent as an event id.");
+                return new FieldError(
+                    LastEventIdField, $"{LastEventIdField} must be a send_time sent as an event id.");
             }
 
             input = new SubscribeInput(chat, after, OnlyNew: false);

@@ -113,7 +113,8 @@ internal sealed class MessageGrpcService(
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, "The server is shutting down; resume elsewhere."));
+            throw new RpcException(
+                new Status(StatusCode.Unavailable, "The server is shutting down; resume elsewhere."));
         }
     }
 

@@ -93,7 +93,8 @@ internal sealed class MessageFeed(IConnectionMultiplexer redis, MessageStore sto
         }
     }
 
-    /// <summary>Delivers every stored message after <paramref name="last"/>, page by page; returns the new last.</summary>
+    /// <summary>Delivers every stored message after <paramref name="last"/>, page by page; returns the new last.
+    /// </summary>
     private async Task<long> CatchUpAsync(
         ConversationName conversation,
         long last,

@@ -25,8 +25,9 @@ internal readonly struct ConversationKeys
     /// <summary>A sorted set: one member per message, scored by its send_time.</summary>
     public RedisKey Messages { get; }
 
-    /// <summary>The pub/sub channel on which the send script announces each new message. Plain (not sharded) pub/sub,
-    /// which Garnet serves too; the hash tag in the name keeps it ready for sharded pub/sub on Redis Cluster.</summary>
+    /// <summary>The pub/sub channel on which the send script announces each new message. Plain (not sharded)
+    /// pub/sub, which Garnet serves too; the hash tag in the name keeps it ready for sharded pub/sub on Redis
+    /// Cluster.</summary>
     public RedisChannel Live { get; }
 
     /// <summary>A string holding the send_time of the message first stored under this idempotency key.
