@@ -89,7 +89,8 @@ internal sealed class MessageFeed(IConnectionMultiplexer redis, MessageStore sto
             // Completed first, so that a late announcement cannot cancel a disposed token.
             inbox.Writer.TryComplete();
             redis.ConnectionRestored -= OnRestored;
-            await subscriber.UnsubscribeAsync(keys.Live, OnNotice).ConfigureAwait(false);
+            // Fire and forget: with Redis down, waiting for the reply would hide why the stream ended.
+            await subscriber.UnsubscribeAsync(keys.Live, OnNotice, CommandFlags.FireAndForget).ConfigureAwait(false);
         }
     }
 
