@@ -8,7 +8,7 @@ namespace Chat.Tests.Distributed;
 /// The real app host, started once for a test class: Redis (a local server here, where no container runtime runs),
 /// the RPC server and the HTTP server, on ports the orchestrator picks. Its data folder is a fresh temporary one.
 /// </summary>
-public sealed class ChatAppFixture : IAsyncLifetime
+public class ChatAppFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -25,6 +25,7 @@ public sealed class ChatAppFixture : IAsyncLifetime
             [$"--LocalRedis:DataDirectory={_dataDirectory.FullName}"], TestContext.Current.CancellationToken);
         builder.Services.ConfigureHttpClientDefaults(http => http.ConfigureHttpClient(
             client => client.Timeout = TimeSpan.FromSeconds(30)));
+        Configure(builder);
 
         App = await builder.BuildAsync(TestContext.Current.CancellationToken);
         await App.StartAsync(TestContext.Current.CancellationToken).WaitAsync(StartTimeout);
@@ -32,6 +33,11 @@ public sealed class ChatAppFixture : IAsyncLifetime
             .WaitAsync(StartTimeout);
 
         Http = App.CreateHttpClient("httpserver", "http");
+    }
+
+    /// <summary>Changes the app before it starts; a fixture for a special case overrides it.</summary>
+    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
+    {
     }
 
     public async ValueTask DisposeAsync()
