@@ -24,15 +24,13 @@ log_file="$(mktemp -t chat-apphost.XXXXXX.log)"
 data_dir="$(mktemp -d -t chat-newman-data.XXXXXX)"
 apphost_pid=""
 
+# newman as locked in package-lock.json, installed into postman/node_modules on first use.
 newman_command() {
-    if [[ -x "$postman_dir/node_modules/.bin/newman" ]]; then
-        echo "$postman_dir/node_modules/.bin/newman"
-    elif (cd "$postman_dir" && npx --no-install newman --version >/dev/null 2>&1); then
-        echo "npx --no-install newman"
-    else
-        echo "newman is not installed: run 'npm ci' in $postman_dir" >&2
-        return 1
+    if [[ ! -x "$postman_dir/node_modules/.bin/newman" ]]; then
+        echo "Installing newman: npm ci in $postman_dir" >&2
+        (cd "$postman_dir" && npm ci --no-audit --no-fund >&2)
     fi
+    echo "$postman_dir/node_modules/.bin/newman"
 }
 
 # Process groups holding a process of this run: the app host's own, and those of the orchestrator (DCP), which
@@ -111,7 +109,8 @@ env "$run_mark" "LocalRedis__DataDirectory=$data_dir" \
 apphost_pid=$!
 
 echo "Waiting up to ${start_timeout} s for $base_url/ping and $base_url/health."
-deadline=$((SECONDS + start_timeout))
+started=$SECONDS
+deadline=$((started + start_timeout))
 until curl -sf -o /dev/null -m 2 "$base_url/ping" && curl -sf -o /dev/null -m 5 "$base_url/health"; do
     if ! kill -0 "$apphost_pid" 2>/dev/null; then
         echo "The app host exited before the HTTP server answered. Its log:" >&2
@@ -125,10 +124,10 @@ until curl -sf -o /dev/null -m 2 "$base_url/ping" && curl -sf -o /dev/null -m 5 
     fi
     sleep 2
 done
-echo "The chat system answers after ${SECONDS} s."
+echo "The chat system answers after $((SECONDS - started)) s."
 
 newman_rc=0
-(cd "$postman_dir" && $newman run chat-api.postman_collection.json \
+(cd "$postman_dir" && "$newman" run chat-api.postman_collection.json \
     --environment local.postman_environment.json \
     --env-var "baseUrl=$base_url" \
     --timeout-request 30000) || newman_rc=$?
