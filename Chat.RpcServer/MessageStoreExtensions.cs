@@ -14,6 +14,7 @@ public static class MessageStoreExtensions
             .BindConfiguration(StoreOptions.SectionName)
             .Validate(o => o.MaxTextLength > 0 && o.MaxPageSize > 0, "MaxTextLength and MaxPageSize must be positive.")
             .Validate(o => o.ClientKeyRetention >= TimeSpan.FromMinutes(10), "ClientKeyRetention must be >= 10 minutes.")
+            .Validate(o => o.RequestKeyRetention >= TimeSpan.FromSeconds(1), "RequestKeyRetention must be >= 1 second.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<StoreMetrics>();
