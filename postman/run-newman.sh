@@ -36,14 +36,15 @@ newman_command() {
 # Process groups holding a process of this run: the app host's own, and those of the orchestrator (DCP), which
 # detaches into new sessions and starts the services and the Redis server in its groups.
 run_process_groups() {
-    local environ pid
+    local environ pid own_group
+    own_group="$(ps -o pgid= -p $$ | tr -d ' ')"
     for environ in /proc/[0-9]*/environ; do
         pid="${environ#/proc/}"
         pid="${pid%/environ}"
         if grep -qzxF "$run_mark" "$environ" 2>/dev/null; then
             ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' '
         fi
-    done | sort -u
+    done | sort -u | grep -vxF "$own_group" || true
 }
 
 group_alive() {
