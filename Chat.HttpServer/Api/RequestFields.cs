@@ -157,7 +157,18 @@ internal sealed class RequestFields : IDisposable
 
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (Exception exception) when (exception is InvalidDataException
+                or IOException and not BadHttpRequestException)
+            {
+                // Too many fields, a field too long, or multipart framing that does not hold together.
+                return new FieldError("body", $"the form body cannot be read: {exception.Message}");
+            }
+
             foreach (var (name, values) in form)
             {
                 if (values.Count != 1)
