@@ -42,7 +42,8 @@ public static class ChatApiExtensions
         // defaults, and the retry policy below replaces what it removes.
 #pragma warning disable EXTEXP0001
         builder.Services.AddGrpcClient<MessageService.MessageServiceClient>(ConfigureRpcAddress)
-            .ConfigureChannel(channel => channel.ServiceConfig = new ServiceConfig { MethodConfigs = { RetryPolicy() } })
+            .ConfigureChannel(channel =>
+                channel.ServiceConfig = new ServiceConfig { MethodConfigs = { RetryPolicy() } })
             // Each subscription holds an HTTP/2 stream for as long as it lasts; past the server's streams per
             // connection, more connections are opened instead of queueing new calls behind them.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
@@ -75,7 +76,8 @@ public static class ChatApiExtensions
         };
     }
 
-    private static void ConfigureRpcAddress(IServiceProvider services, Grpc.Net.ClientFactory.GrpcClientFactoryOptions client) =>
+    private static void ConfigureRpcAddress(
+        IServiceProvider services, Grpc.Net.ClientFactory.GrpcClientFactoryOptions client) =>
         client.Address = services.GetRequiredService<IOptions<ChatApiOptions>>().Value.RpcServerAddress;
 
     /// <summary>

@@ -41,6 +41,6 @@ public sealed class ChatApiOptions
     /// </summary>
     public int RateLimitPerSecond { get; set; } = 500;
 
-    /// <summary>The requests one client address may make at once above the sustained rate, after a quiet spell.</summary>
+    /// <summary>The requests one client address may make at once above the sustained rate, after a pause.</summary>
     public int RateLimitBurst { get; set; } = 1000;
 }

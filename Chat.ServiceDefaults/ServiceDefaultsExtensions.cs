@@ -22,7 +22,7 @@ public static class ServiceDefaultsExtensions
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
 
-    /// <summary>Meters and activity sources of the chat services themselves ("Chat.HttpServer", "Chat.RpcServer").</summary>
+    /// <summary>Meters and activity sources of the chat services ("Chat.HttpServer", "Chat.RpcServer").</summary>
     private const string ChatTelemetry = "Chat.*";
 
     private const string LiveTag = "live";
@@ -45,7 +45,8 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -126,7 +127,8 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);

@@ -61,7 +61,8 @@ internal static class ChatRedisExtensions
 
         if (requested == "redis-server")
         {
-            throw new DistributedApplicationException($"{ForceLocalServerKey} asks for redis-server, which is not on PATH.");
+            throw new DistributedApplicationException(
+                $"{ForceLocalServerKey} asks for redis-server, which is not on PATH.");
         }
 
         var garnetReason = requested == "garnet" ? reason : $"{reason}, and redis-server is not installed";
@@ -149,7 +150,7 @@ internal static class ChatRedisExtensions
             .WithHealthCheck(healthCheckKey);
     }
 
-    /// <summary>Brings the tools of .config/dotnet-tools.json onto this machine, so that Garnet needs no manual step.</summary>
+    /// <summary>Brings the tools of .config/dotnet-tools.json onto this machine: Garnet needs no manual step.</summary>
     private static void RestoreDotnetTools(string repositoryRoot)
     {
         var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet", ["tool", "restore"])

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.HttpServer.Api;
 
-/// <summary>The API's problem details (RFC 9457). A "field" extension names the offending field where there is one.</summary>
+/// <summary>The API's problem details (RFC 9457). A "field" extension names the offending field, if any.</summary>
 internal static class Problems
 {
     public static ProblemHttpResult InvalidField(FieldError error) =>

@@ -8,7 +8,7 @@ namespace Chat.RpcServer.Storage;
 /// <summary>A message stored in a conversation, as the store hands it back.</summary>
 internal readonly record struct Message(string Chat, string Text, string Sender, long SendTime);
 
-/// <summary>The outcome of a send: the stored message, and whether an earlier send with the same key stored it.</summary>
+/// <summary>The outcome of a send: the stored message, and whether an earlier send with the key stored it.</summary>
 internal readonly record struct SendOutcome(Message Message, bool Replayed);
 
 /// <summary>One page of a pull. <see cref="NextCursor"/> is the send_time of the first message not returned.</summary>

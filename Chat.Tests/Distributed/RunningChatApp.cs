@@ -27,7 +27,7 @@ public sealed class RunningChatApp : IAsyncDisposable
     /// <param name="dataDirectory">Where the local Redis keeps its append-only file.</param>
     /// <param name="localServer">"redis-server" or "garnet" to ask for one; null lets the app host choose.</param>
     /// <param name="configure">Changes to the app before it starts.</param>
-    /// <param name="waitForHealthy">False to wait only until the HTTP server runs (for an app broken on purpose).</param>
+    /// <param name="waitForHealthy">False to wait only until the HTTP server runs (an app broken on purpose).</param>
     public static async Task<RunningChatApp> StartAsync(
         string dataDirectory,
         string? localServer = null,
