@@ -51,7 +51,7 @@ public sealed class AspirateOutputTests
     [Fact]
     public async Task Aspirate_output_has_a_folder_per_workload_and_the_namespace_and_dashboard()
     {
-        var expected = await AspirateProjection.ProjectAsync(await AspireManifest.PublishedAsync());
+        var expected = await AspirateProjection.OfPublishedManifestAsync();
 
         var root = KustomizationFile.Read(RepositoryLayout.AspirateOutput);
 
@@ -73,7 +73,7 @@ public sealed class AspirateOutputTests
     [Fact]
     public async Task Aspirate_output_configMap_literals_match_the_manifest()
     {
-        foreach (var workload in await AspirateProjection.ProjectAsync(await AspireManifest.PublishedAsync()))
+        foreach (var workload in await AspirateProjection.OfPublishedManifestAsync())
         {
             var kustomization = KustomizationFile.Read(Path.Combine(RepositoryLayout.AspirateOutput, workload.Name));
 
@@ -88,7 +88,7 @@ public sealed class AspirateOutputTests
     [Fact]
     public async Task Aspirate_output_workloads_match_the_manifest_images_commands_ports_and_volumes()
     {
-        foreach (var expected in await AspirateProjection.ProjectAsync(await AspireManifest.PublishedAsync()))
+        foreach (var expected in await AspirateProjection.OfPublishedManifestAsync())
         {
             var folder = Path.Combine(RepositoryLayout.AspirateOutput, expected.Name);
             var workload = ReadWorkload(folder, expected.Kind);

@@ -29,7 +29,12 @@ internal static partial class AspirateProjection
     public const string ProjectUrls = "http://+:8080;";
 
     private static readonly string[] Deployable = ["project.v0", "container.v0"];
+    private static readonly Lazy<Task<IReadOnlyList<ExpectedWorkload>>> OfPublished =
+        new(async () => await ProjectAsync(await AspireManifest.PublishedAsync()));
     private static readonly string[] ValuesOnly = ["parameter.v0", "value.v0"];
+
+    /// <summary>The projection of the manifest the app host publishes now, computed once per test run.</summary>
+    public static Task<IReadOnlyList<ExpectedWorkload>> OfPublishedManifestAsync() => OfPublished.Value;
 
     public static async Task<IReadOnlyList<ExpectedWorkload>> ProjectAsync(JsonObject manifest)
     {
