@@ -66,8 +66,22 @@ internal sealed class RequestFields : IDisposable
             return new FieldError(name, $"{name} must be a JSON string, not {Describe(field.Json.ValueKind)}.");
         }
 
-        value = field.IsJson ? field.Json.GetString()! : field.Text ?? string.Empty;
-        return null;
+        if (!field.IsJson)
+        {
+            value = field.Text ?? string.Empty;
+            return null;
+        }
+
+        try
+        {
+            value = field.Json.GetString()!;
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // A JSON escape can spell half of a surrogate pair ("\ud800"), which no valid Unicode text holds.
+            return new FieldError(name, $"{name} is not valid Unicode.");
+        }
     }
 
     /// <summary>An optional integer: a JSON number, or decimal digits in a query string or form.</summary>
@@ -188,9 +202,17 @@ internal sealed class RequestFields : IDisposable
             return new FieldError("body", $"the body must be a JSON object, not {Describe(root.ValueKind)}.");
         }
 
-        foreach (var property in root.EnumerateObject())
+        try
         {
-            _fields[property.Name] = new Field(null, property.Value, IsJson: true);
+            foreach (var property in root.EnumerateObject())
+            {
+                _fields[property.Name] = new Field(null, property.Value, IsJson: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name escaped as half of a surrogate pair cannot be read as text.
+            return new FieldError("body", "the body has a property name that is not valid Unicode.");
         }
 
         return null;
