@@ -6,6 +6,8 @@ namespace Chat.RpcServer.Grpc;
 /// </summary>
 public static class GrpcHealthServices
 {
-    /// <summary>Liveness, as /alive is over HTTP: only the process's own checks, so a Redis outage restarts nothing.</summary>
+    /// <summary>
+    /// Liveness, as /alive is over HTTP: only the process's own checks, so that a Redis outage restarts nothing.
+    /// </summary>
     public const string Alive = "alive";
 }

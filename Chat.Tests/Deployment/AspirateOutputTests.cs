@@ -4,8 +4,8 @@ using k8s.Models;
 namespace Chat.Tests.Deployment;
 
 /// <summary>
-/// aspirate-output/ is what Aspirate writes for the app host as it is now, and aspire-manifest.json is what the app host
-/// publishes. A change to the app host without regenerating both fails here.
+/// aspirate-output/ is what Aspirate writes for the app host as it is now, and aspire-manifest.json is what the app
+/// host publishes. A change to the app host without regenerating both fails here.
 /// </summary>
 public sealed class AspirateOutputTests
 {
@@ -37,7 +37,8 @@ public sealed class AspirateOutputTests
     [Fact]
     public async Task Published_Redis_turns_the_append_only_file_on_inside_its_shell_command()
     {
-        var redis = AspireManifest.Resources(await AspireManifest.PublishedAsync()).Single(pair => pair.Key == "redis").Value;
+        var manifest = await AspireManifest.PublishedAsync();
+        var redis = AspireManifest.Resources(manifest).Single(pair => pair.Key == "redis").Value;
 
         var args = redis["args"]!.AsArray().Select(arg => arg!.GetValue<string>()).ToList();
 
@@ -111,7 +112,7 @@ public sealed class AspirateOutputTests
                 expected.Volumes.Select(v => (v.Name, v.MountPath)),
                 (container.VolumeMounts ?? []).Select(m => (m.Name, m.MountPath)));
 
-            var service = Assert.Single(KubernetesManifests.Load(File.ReadAllText(Path.Combine(folder, "service.yaml"))));
+            var service = Assert.Single(KubernetesManifests.LoadFile(Path.Combine(folder, "service.yaml")));
             var ports = Assert.IsType<V1Service>(service).Spec.Ports;
             Assert.Equal(
                 expected.Ports.Select(p => (p.Name, p.ServicePort, p.ContainerPort.ToString())),
@@ -122,7 +123,7 @@ public sealed class AspirateOutputTests
     [Fact]
     public void Aspirate_output_dashboard_is_the_image_Aspirate_deploys()
     {
-        var objects = KubernetesManifests.Load(File.ReadAllText(Path.Combine(RepositoryLayout.AspirateOutput, "dashboard.yaml")));
+        var objects = KubernetesManifests.LoadFile(Path.Combine(RepositoryLayout.AspirateOutput, "dashboard.yaml"));
 
         var deployment = Assert.Single(objects.OfType<V1Deployment>());
         Assert.Equal(AspirateProjection.DashboardImage, Assert.Single(deployment.Spec.Template.Spec.Containers).Image);
@@ -132,7 +133,7 @@ public sealed class AspirateOutputTests
 
     private static Workload ReadWorkload(string folder, string kind)
     {
-        var objects = KubernetesManifests.Load(File.ReadAllText(Path.Combine(folder, $"{kind.ToLowerInvariant()}.yaml")));
+        var objects = KubernetesManifests.LoadFile(Path.Combine(folder, $"{kind.ToLowerInvariant()}.yaml"));
         var workloads = new RenderedObjects(objects).Workloads.ToList();
         var workload = Assert.Single(workloads);
         Assert.Equal(kind, workload.Kind);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -42,8 +43,8 @@ internal static partial class AspirateProjection
         var unsupported = resources.Where(pair => !Deployable.Concat(ValuesOnly).Contains(Type(pair.Value))).ToList();
         if (unsupported.Count > 0)
         {
-            throw new InvalidOperationException(
-                $"Aspirate skips these resources: {string.Join(", ", unsupported.Select(p => $"{p.Key} ({Type(p.Value)})"))}.");
+            var names = unsupported.Select(pair => $"{pair.Key} ({Type(pair.Value)})");
+            throw new InvalidOperationException($"Aspirate skips these resources: {string.Join(", ", names)}.");
         }
 
         var resolver = new Resolver(resources);
@@ -53,17 +54,18 @@ internal static partial class AspirateProjection
             var isProject = Type(resource) == "project.v0";
             var volumes = (resource["volumes"]?.AsArray() ?? [])
                 .Select(volume => new ExpectedVolume(
-                    KubernetesVolumeName(name, volume!["name"]?.GetValue<string>(), volume["target"]!.GetValue<string>()),
-                    volume["target"]!.GetValue<string>()))
+                    KubernetesVolumeName(name, volume!["name"]?.GetValue<string>(), Target(volume)), Target(volume)))
                 .ToList();
 
             workloads.Add(new ExpectedWorkload(
                 name.ToLowerInvariant(),
                 !isProject && volumes.Count > 0 ? "StatefulSet" : "Deployment",
-                isProject ? await ProjectImageAsync(name, resource) : resource["image"]!.GetValue<string>().ToLowerInvariant(),
+                isProject
+                    ? await ProjectImageAsync(name, resource)
+                    : resource["image"]!.GetValue<string>().ToLowerInvariant(),
                 resource["entrypoint"]?.GetValue<string>(),
                 (resource["args"]?.AsArray() ?? []).Select(arg => arg!.GetValue<string>()).ToList(),
-                Bindings(resource).Select(b => new ExpectedPort(b.Name, b.TargetPort, b.Port ?? b.TargetPort)).ToList(),
+                Bindings(resource).Select(b => new ExpectedPort(b.Name, b.TargetPort, b.ServicePort)).ToList(),
                 Literals(name, resource, isProject, resolver),
                 volumes));
         }
@@ -133,7 +135,7 @@ internal static partial class AspirateProjection
 
         if (Property("ContainerImageName") is not null)
         {
-            throw new InvalidOperationException($"{project} sets ContainerImageName, which these checks do not model.");
+            throw new InvalidOperationException($"{project} sets ContainerImageName, which is not modelled here.");
         }
 
         var repository = Property("ContainerRepository") ?? name;
@@ -145,7 +147,8 @@ internal static partial class AspirateProjection
     /// <summary>Resolves {resource.property...} placeholders against the manifest's resources.</summary>
     private sealed class Resolver(IReadOnlyDictionary<string, JsonObject> resources)
     {
-        public string Resolve(string value) => Placeholder().Replace(value, match => ResolvePath(match.Groups[1].Value));
+        public string Resolve(string value) =>
+            Placeholder().Replace(value, match => ResolvePath(match.Groups[1].Value));
 
         private string ResolvePath(string path)
         {
@@ -160,12 +163,12 @@ internal static partial class AspirateProjection
                 return property switch
                 {
                     "host" => name,
-                    "port" => (info.Port ?? info.TargetPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    "targetPort" => info.TargetPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "port" => info.ServicePort.ToString(CultureInfo.InvariantCulture),
+                    "targetPort" => info.TargetPort.ToString(CultureInfo.InvariantCulture),
                     "url" when binding == "http" => $"http://{name}:{info.TargetPort}",
                     "url" when binding == "https" => string.Empty,
-                    "url" => $"{(info.Protocol is "http" or "https" ? $"{info.Protocol}://" : string.Empty)}{name}:{info.TargetPort}",
-                    _ => throw new InvalidOperationException($"{{{path}}} is not modelled: Aspirate's answer would not be useful."),
+                    "url" => $"{UrlPrefix(info.Protocol)}{name}:{info.TargetPort}",
+                    _ => throw new InvalidOperationException($"{{{path}}} is not modelled here."),
                 };
             }
 
@@ -187,11 +190,19 @@ internal static partial class AspirateProjection
         }
     }
 
+    private static string UrlPrefix(string protocol) =>
+        protocol is "http" or "https" ? $"{protocol}://" : string.Empty;
+
+    private static string Target(JsonNode volume) => volume["target"]!.GetValue<string>();
+
     [GeneratedRegex(@"\{([A-Za-z0-9.\-]+)\}")]
     private static partial Regex Placeholder();
 }
 
-internal sealed record BindingInfo(string Name, int? Port, int TargetPort, string Protocol);
+internal sealed record BindingInfo(string Name, int? Port, int TargetPort, string Protocol)
+{
+    public int ServicePort => Port ?? TargetPort;
+}
 
 internal sealed record ExpectedWorkload(
     string Name,

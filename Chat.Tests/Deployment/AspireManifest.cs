@@ -26,7 +26,8 @@ internal static class AspireManifest
         {
             var file = Path.Combine(directory.FullName, "aspire-manifest.json");
             await CommandLine.RunAsync("dotnet", [
-                "run", "--project", RepositoryLayout.AppHostProject, "--no-build", "-c", RepositoryLayout.Configuration,
+                "run", "--project", RepositoryLayout.AppHostProject, "--no-build",
+                "-c", RepositoryLayout.Configuration,
                 "--", "--publisher", "manifest", "--output-path", file,
             ]);
 

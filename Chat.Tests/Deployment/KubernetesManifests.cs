@@ -14,6 +14,8 @@ internal static class KubernetesManifests
 
     public static IReadOnlyList<object> Load(string yaml) => KubernetesYaml.LoadAllFromString(yaml, strict: true);
 
+    public static IReadOnlyList<object> LoadFile(string path) => Load(File.ReadAllText(path));
+
     /// <summary>`kubectl kustomize` of a folder, rendered once per test run.</summary>
     public static Task<string> RenderAsync(string kustomizationDirectory)
     {
@@ -55,6 +57,13 @@ internal sealed record Workload(string Kind, string Name, V1LabelSelector Select
 {
     public V1Container Container => Template.Spec.Containers.Single();
 
+    /// <summary>Whether a Service's or budget's selector picks this workload's pods.</summary>
+    public bool IsSelectedBy(IDictionary<string, string>? selector) =>
+        selector is { Count: > 0 } && Template.Metadata.Labels is { } labels
+        && selector.All(pair => labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+
+    /// <summary>Whether this workload's own selector matches <paramref name="labels"/>.</summary>
     public bool Selects(IDictionary<string, string>? labels) =>
-        labels is not null && Selector.MatchLabels.All(pair => labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
+        labels is not null
+        && Selector.MatchLabels.All(pair => labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
 }

@@ -19,7 +19,7 @@ public sealed class KubernetesSchemaTests
     [MemberData(nameof(AspirateObjectFiles))]
     public void Aspirate_output_file_holds_only_valid_Kubernetes_objects(string file)
     {
-        var objects = KubernetesManifests.Load(File.ReadAllText(Path.Combine(RepositoryLayout.AspirateOutput, file)));
+        var objects = KubernetesManifests.LoadFile(Path.Combine(RepositoryLayout.AspirateOutput, file));
 
         Assert.NotEmpty(objects);
         Assert.All(objects, item => Assert.IsAssignableFrom<IKubernetesObject<V1ObjectMeta>>(item));

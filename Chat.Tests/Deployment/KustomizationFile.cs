@@ -3,7 +3,7 @@ using k8s;
 
 namespace Chat.Tests.Deployment;
 
-/// <summary>The fields of a kustomization.yaml that Aspirate writes, read strictly (nothing else may appear).</summary>
+/// <summary>The fields of a kustomization.yaml that Aspirate writes, read strictly: nothing else may appear.</summary>
 internal sealed class KustomizationFile
 {
     [JsonPropertyName("namespace")]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s.Models;
 
 namespace Chat.Tests.Deployment;
@@ -10,7 +11,8 @@ public sealed class OverlayWiringTests
 {
     private static readonly string[] ChatServices = ["rpcserver", "httpserver"];
 
-    private static Task<RenderedObjects> OverlayAsync() => KubernetesManifests.RenderObjectsAsync(RepositoryLayout.Overlay);
+    private static Task<RenderedObjects> OverlayAsync() =>
+        KubernetesManifests.RenderObjectsAsync(RepositoryLayout.Overlay);
 
     [Fact]
     public async Task Workload_selectors_match_their_own_pod_labels()
@@ -28,10 +30,11 @@ public sealed class OverlayWiringTests
 
         foreach (var service in overlay.OfKind<V1Service>())
         {
-            var workload = Assert.Single(overlay.Workloads, w => Selects(service.Spec.Selector, w.Template.Metadata.Labels));
+            var workload = Assert.Single(overlay.Workloads, w => w.IsSelectedBy(service.Spec.Selector));
             var containerPorts = workload.Container.Ports;
             Assert.All(service.Spec.Ports, port => Assert.Contains(containerPorts, container =>
-                container.ContainerPort.ToString() == port.TargetPort.Value || container.Name == port.TargetPort.Value));
+                container.ContainerPort.ToString(CultureInfo.InvariantCulture) == port.TargetPort.Value
+                || container.Name == port.TargetPort.Value));
         }
     }
 
@@ -45,8 +48,8 @@ public sealed class OverlayWiringTests
 
         var port = ServicePort(overlay, address.Host, address.Port);
         Assert.Equal("http", address.Scheme);
-        Assert.Equal("rpcserver", overlay.Workloads.Single(w => Selects(Service(overlay, address.Host).Spec.Selector,
-            w.Template.Metadata.Labels)).Name);
+        var selector = Service(overlay, address.Host).Spec.Selector;
+        Assert.Equal("rpcserver", overlay.Workloads.Single(w => w.IsSelectedBy(selector)).Name);
         Assert.NotNull(port.TargetPort);
     }
 
@@ -54,17 +57,15 @@ public sealed class OverlayWiringTests
     public async Task RPC_server_connection_string_names_the_Redis_Service_and_the_Secret_password()
     {
         var overlay = await OverlayAsync();
-        var environment = PodEnvironment.Of(overlay, overlay.Workload("rpcserver"), new Secrets { ["redis-auth/password"] = "s3cret" });
+        var secrets = new Secrets { ["redis-auth/password"] = "s3cret" };
+        var environment = PodEnvironment.Of(overlay, overlay.Workload("rpcserver"), secrets);
 
         var parts = environment["ConnectionStrings__redis"].Split(',');
 
         var endpoint = parts[0].Split(':');
-        ServicePort(overlay, endpoint[0], int.Parse(endpoint[1], System.Globalization.CultureInfo.InvariantCulture));
+        ServicePort(overlay, endpoint[0], int.Parse(endpoint[1], CultureInfo.InvariantCulture));
         Assert.Contains("password=s3cret", parts);
-        Assert.Equal("s3cret", PodEnvironment.Of(overlay, overlay.Workload("redis"), new Secrets
-        {
-            ["redis-auth/password"] = "s3cret",
-        })["REDIS_PASSWORD"]);
+        Assert.Equal("s3cret", PodEnvironment.Of(overlay, overlay.Workload("redis"), secrets)["REDIS_PASSWORD"]);
     }
 
     [Fact]
@@ -119,7 +120,8 @@ public sealed class OverlayWiringTests
 
         var preStop = spec.Containers.Single().Lifecycle.PreStop.Sleep.Seconds;
         Assert.True(preStop > 0);
-        Assert.True(spec.TerminationGracePeriodSeconds > preStop + 30, "Grace must cover the pre-stop delay and shutdown.");
+        Assert.True(
+            spec.TerminationGracePeriodSeconds > preStop + 30, "Grace must cover the pre-stop delay and shutdown.");
     }
 
     [Theory]
@@ -127,14 +129,14 @@ public sealed class OverlayWiringTests
     public async Task Chat_service_has_an_autoscaler_and_a_disruption_budget(string name)
     {
         var overlay = await OverlayAsync();
-        var deployment = overlay.Named<V1Deployment>(name);
+        var workload = overlay.Workload(name);
 
         var autoscaler = Assert.Single(overlay.OfKind<V2HorizontalPodAutoscaler>(),
             hpa => hpa.Spec.ScaleTargetRef.Kind == "Deployment" && hpa.Spec.ScaleTargetRef.Name == name);
         Assert.True(autoscaler.Spec.MinReplicas >= 2);
         Assert.True(autoscaler.Spec.MaxReplicas > autoscaler.Spec.MinReplicas);
         var budget = Assert.Single(overlay.OfKind<V1PodDisruptionBudget>(),
-            pdb => Selects(pdb.Spec.Selector.MatchLabels, deployment.Spec.Template.Metadata.Labels));
+            pdb => workload.IsSelectedBy(pdb.Spec.Selector.MatchLabels));
         Assert.Equal("1", budget.Spec.MinAvailable.Value);
     }
 
@@ -161,7 +163,7 @@ public sealed class OverlayWiringTests
 
         var external = Assert.Single(overlay.OfKind<V1Service>(), s => s.Spec.Type == "LoadBalancer");
 
-        Assert.Equal("httpserver", overlay.Workloads.Single(w => Selects(external.Spec.Selector, w.Template.Metadata.Labels)).Name);
+        Assert.Equal("httpserver", overlay.Workloads.Single(w => w.IsSelectedBy(external.Spec.Selector)).Name);
     }
 
     public static TheoryData<string> ChatServiceNames() => new(ChatServices);
@@ -171,8 +173,4 @@ public sealed class OverlayWiringTests
 
     private static V1ServicePort ServicePort(RenderedObjects overlay, string host, int port) =>
         Assert.Single(Service(overlay, host).Spec.Ports, p => p.Port == port);
-
-    private static bool Selects(IDictionary<string, string>? selector, IDictionary<string, string>? labels) =>
-        selector is { Count: > 0 } && labels is not null
-        && selector.All(pair => labels.TryGetValue(pair.Key, out var value) && value == pair.Value);
 }

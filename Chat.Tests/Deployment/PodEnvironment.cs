@@ -4,7 +4,8 @@ namespace Chat.Tests.Deployment;
 
 /// <summary>
 /// The environment the kubelet gives a workload's container: the ConfigMaps of envFrom, then env in order, where
-/// $(NAME) expands to a variable defined before it ($$ stays a literal $) and secretKeyRef reads <see cref="Secrets"/>.
+/// $(NAME) expands to a variable defined before it ($$ stays a literal $) and secretKeyRef reads
+/// <see cref="Secrets"/>.
 /// </summary>
 internal static class PodEnvironment
 {
@@ -63,7 +64,7 @@ internal static class PodEnvironment
     }
 }
 
-/// <summary>Secret values by "secret-name/key", standing in for the Secrets an operator creates in the cluster.</summary>
+/// <summary>Secret values by "secret-name/key", standing in for the Secrets an operator creates.</summary>
 internal sealed class Secrets : Dictionary<string, string>
 {
     public static Secrets None { get; } = [];

@@ -17,13 +17,15 @@ internal static class RepositoryLayout
 
     /// <summary>The configuration these tests were built in; the projects they run were built in it too.</summary>
     public static string Configuration { get; } =
-        typeof(RepositoryLayout).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        typeof(RepositoryLayout).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration
+        ?? "Debug";
 
     public static string ProjectFile(string project) => Path.Combine(Root, project, $"{project}.csproj");
 
     private static string FindRoot()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        for (; directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "Chat.sln")))
             {

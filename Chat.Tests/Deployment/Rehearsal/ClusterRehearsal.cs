@@ -14,7 +14,7 @@ namespace Chat.Tests.Deployment.Rehearsal;
 /// </summary>
 public sealed class ClusterRehearsal : IAsyncLifetime
 {
-    /// <summary>Set in CI: a machine that cannot create network namespaces fails the rehearsal instead of skipping it.</summary>
+    /// <summary>Set in CI: where network namespaces cannot be made, the rehearsal fails instead of skipping.</summary>
     public const string RequireVariable = "CHAT_TESTS_REQUIRE_NETNS";
 
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(90);
@@ -31,6 +31,7 @@ public sealed class ClusterRehearsal : IAsyncLifetime
     private PodNetwork? _network;
     private RenderedObjects _overlay = null!;
     private Exception? _startFailure;
+    private string _startOutput = string.Empty;
     private string? _missing;
 
     public Pod Client { get; private set; } = null!;
@@ -57,14 +58,18 @@ public sealed class ClusterRehearsal : IAsyncLifetime
         }
         catch (Exception exception)
         {
+            // Reported by every test instead: a fixture that throws would leave its namespaces and processes behind.
             _startFailure = exception;
+            _startOutput = string.Join('\n', _processes.Select(p => p.RecentOutput));
             await StopAllAsync();
         }
     }
 
     public async ValueTask DisposeAsync() => await StopAllAsync();
 
-    /// <summary>Skips (or, with CHAT_TESTS_REQUIRE_NETNS=1, fails) where namespaces cannot be made; fails if start failed.</summary>
+    /// <summary>
+    /// Skips (or, with CHAT_TESTS_REQUIRE_NETNS=1, fails) where namespaces cannot be made; fails if the start failed.
+    /// </summary>
     public void RequireRunning()
     {
         if (_missing is not null)
@@ -81,14 +86,14 @@ public sealed class ClusterRehearsal : IAsyncLifetime
         if (_startFailure is not null)
         {
             throw new InvalidOperationException(
-                $"The rehearsal did not start: {_startFailure.Message}\n{string.Join('\n', _processes.Select(p => p.RecentOutput))}",
-                _startFailure);
+                $"The rehearsal did not start: {_startFailure.Message}\n{_startOutput}", _startFailure);
         }
     }
 
     public HttpClient ClientHttp() => NamespacedConnections.HttpClient(Client.Namespace);
 
-    public Uri HttpServerUri(int index, string pathAndQuery) => new($"http://{HttpServers[index].Address}:8080{pathAndQuery}");
+    public Uri HttpServerUri(int index, string pathAndQuery) =>
+        new($"http://{HttpServers[index].Address}:8080{pathAndQuery}");
 
     /// <summary>Every probe of every pod (startup, liveness, readiness) and its result.</summary>
     public async Task<IReadOnlyList<(string Pod, string Probe, ProbeResult Result)>> ProbeAllAsync()
@@ -101,14 +106,15 @@ public sealed class ClusterRehearsal : IAsyncLifetime
             var environment = ContainerEnvironment(workload, process.Pod);
             foreach (var (kind, probe) in Probes(workload.Container))
             {
-                results.Add((process.Pod.Name, kind, await runner.RunAsync(probe, workload.Container, process.Pod, environment)));
+                var result = await runner.RunAsync(probe, workload.Container, process.Pod, environment);
+                results.Add((process.Pod.Name, kind, result));
             }
         }
 
         return results;
     }
 
-    /// <summary>Stops Redis with SIGTERM and starts it again on the same data, as a rescheduled StatefulSet pod would.</summary>
+    /// <summary>Stops Redis with SIGTERM and starts it again on the same data, as a rescheduled pod would.</summary>
     public async Task RestartRedisAsync()
     {
         await Redis.StopAsync(TimeSpan.FromSeconds(30));
@@ -157,7 +163,9 @@ public sealed class ClusterRehearsal : IAsyncLifetime
 
         string[] programs = ["ip", "redis-server", "redis-cli", "kubectl"];
         var absent = programs.Where(program => !CommandLine.IsInstalled(program)).ToList();
-        return absent.Count == 0 ? null : $"{string.Join(", ", absent)} on PATH (apt: iproute2, redis-server, kubectl)";
+        return absent.Count == 0
+            ? null
+            : $"{string.Join(", ", absent)} on PATH (apt packages iproute2, redis-server, kubectl)";
     }
 
     private async Task StartAsync()
@@ -191,7 +199,9 @@ public sealed class ClusterRehearsal : IAsyncLifetime
     private async Task<Dictionary<string, string>> PublishAsync()
     {
         var published = new Dictionary<string, string>();
-        foreach (var (workload, project) in new[] { ("rpcserver", "Chat.RpcServer"), ("httpserver", "Chat.HttpServer") })
+        (string Workload, string Project)[] images =
+            [("rpcserver", "Chat.RpcServer"), ("httpserver", "Chat.HttpServer")];
+        foreach (var (workload, project) in images)
         {
             var output = Path.Combine(_workspace!.FullName, "images", workload);
             await CommandLine.RunAsync("dotnet", [
@@ -210,7 +220,7 @@ public sealed class ClusterRehearsal : IAsyncLifetime
         var entries = new List<(string, string)>();
         foreach (var service in _overlay.OfKind<V1Service>())
         {
-            var workload = _overlay.Workloads.Single(w => w.Selects(service.Spec.Selector));
+            var workload = _overlay.Workloads.Single(w => w.IsSelectedBy(service.Spec.Selector));
             var pod = pods.FirstOrDefault(p => WorkloadOf(p) == workload.Name);
             var address = pod?.Address ?? PodNetwork.NodeAddress;
             var name = service.Metadata.Name;
@@ -239,7 +249,7 @@ public sealed class ClusterRehearsal : IAsyncLifetime
         return process;
     }
 
-    /// <summary>Waits until the pod's startup and readiness probes pass, as the kubelet would before sending traffic.</summary>
+    /// <summary>Waits until the pod's startup and readiness probes pass, as the kubelet does before traffic.</summary>
     private async Task WaitReadyAsync(PodProcess process)
     {
         var workload = _overlay.Workload(WorkloadOf(process.Pod));

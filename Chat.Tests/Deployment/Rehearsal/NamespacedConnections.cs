@@ -32,9 +32,11 @@ internal static class NamespacedConnections
         new(Handler(networkNamespace)) { Timeout = TimeSpan.FromSeconds(10) };
 
     public static GrpcChannel GrpcChannel(string networkNamespace, Uri address) =>
-        Grpc.Net.Client.GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = Handler(networkNamespace) });
+        Grpc.Net.Client.GrpcChannel.ForAddress(
+            address, new GrpcChannelOptions { HttpHandler = Handler(networkNamespace) });
 
-    public static async Task<bool> CanConnectAsync(string networkNamespace, string address, int port, CancellationToken token)
+    public static async Task<bool> CanConnectAsync(
+        string networkNamespace, string address, int port, CancellationToken token)
     {
         using var socket = CreateSocket(networkNamespace);
         try
@@ -61,7 +63,10 @@ internal static class NamespacedConnections
             try
             {
                 LinuxCalls.EnterNetworkNamespace(PodNetwork.NamespacePath(networkNamespace));
-                socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+                {
+                    NoDelay = true,
+                };
             }
             catch (Exception exception)
             {

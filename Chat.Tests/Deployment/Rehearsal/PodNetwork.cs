@@ -51,7 +51,8 @@ internal sealed class PodNetwork : IAsyncDisposable
         var address = Subnet + _nextHost++.ToString(CultureInfo.InvariantCulture);
         var hostSide = $"v-{name}";
         await AddNamespaceAsync(networkNamespace);
-        await Ip("-n", NodeNamespace, "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", networkNamespace);
+        await Ip("-n", NodeNamespace, "link", "add", hostSide, "type", "veth",
+            "peer", "name", "eth0", "netns", networkNamespace);
         await Ip("-n", NodeNamespace, "link", "set", hostSide, "master", "br0", "up");
         await Ip("-n", networkNamespace, "addr", "add", $"{address}/{PrefixLength}", "dev", "eth0");
         await Ip("-n", networkNamespace, "link", "set", "eth0", "up");
@@ -59,7 +60,7 @@ internal sealed class PodNetwork : IAsyncDisposable
         return new Pod(name, networkNamespace, address);
     }
 
-    /// <summary>Writes the pod namespace's hosts file and an empty resolver configuration (no DNS leaves it).</summary>
+    /// <summary>Writes the pod namespace's hosts file and an empty resolver configuration: no DNS leaves it.</summary>
     public static void WriteNameResolution(Pod pod, IEnumerable<(string Address, string Name)> entries)
     {
         var directory = Path.Combine("/etc/netns", pod.Namespace);
@@ -94,7 +95,8 @@ internal sealed class PodNetwork : IAsyncDisposable
     private static async Task RemoveNamespaceAsync(string networkNamespace)
     {
         var pids = await CommandLine.TryRunAsync("ip", ["netns", "pids", networkNamespace]);
-        foreach (var pid in pids.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var separators = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
+        foreach (var pid in pids.Output.Split('\n', separators))
         {
             KillIfRunning(int.Parse(pid, CultureInfo.InvariantCulture));
         }
@@ -107,7 +109,7 @@ internal sealed class PodNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>Namespaces left by a run that was killed before it could clean up (its process no longer exists).</summary>
+    /// <summary>Namespaces left by a run killed before it could clean up: its process no longer exists.</summary>
     private static async Task RemoveStaleAsync()
     {
         var list = await CommandLine.TryRunAsync("ip", ["netns", "list"]);

@@ -28,7 +28,10 @@ public sealed class PodProcess : IDisposable
     public string RecentOutput => $"--- {Pod.Name} output ---\n{string.Join('\n', _lines)}";
 
     public static PodProcess Start(
-        Pod pod, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string workingDirectory)
+        Pod pod,
+        IReadOnlyList<string> command,
+        IReadOnlyDictionary<string, string> environment,
+        string workingDirectory)
     {
         var startInfo = new ProcessStartInfo("ip")
         {

@@ -29,14 +29,15 @@ internal sealed class ProbeRunner(PodNetwork network)
                 _ => throw new NotSupportedException("A probe with no handler."),
             };
         }
-        catch (Exception exception) when (exception is HttpRequestException or RpcException or OperationCanceledException
-            or TimeoutException or IOException)
+        catch (Exception exception) when (exception is HttpRequestException or RpcException
+            or OperationCanceledException or TimeoutException or IOException)
         {
             return ProbeResult.Fail(exception.Message);
         }
     }
 
-    private async Task<ProbeResult> HttpAsync(V1HTTPGetAction http, V1Container container, Pod pod, CancellationToken token)
+    private async Task<ProbeResult> HttpAsync(
+        V1HTTPGetAction http, V1Container container, Pod pod, CancellationToken token)
     {
         using var client = NamespacedConnections.HttpClient(network.NodeNamespace);
         var port = Port(http.Port, container);
@@ -56,10 +57,14 @@ internal sealed class ProbeRunner(PodNetwork network)
             : ProbeResult.Fail($"gRPC health {reply.Status}");
     }
 
-    private async Task<ProbeResult> TcpAsync(V1TCPSocketAction tcp, V1Container container, Pod pod, CancellationToken token) =>
-        await NamespacedConnections.CanConnectAsync(network.NodeNamespace, pod.Address, Port(tcp.Port, container), token)
+    private async Task<ProbeResult> TcpAsync(
+        V1TCPSocketAction tcp, V1Container container, Pod pod, CancellationToken token)
+    {
+        var port = Port(tcp.Port, container);
+        return await NamespacedConnections.CanConnectAsync(network.NodeNamespace, pod.Address, port, token)
             ? ProbeResult.Pass
             : ProbeResult.Fail("connection refused");
+    }
 
     private static async Task<ProbeResult> ExecAsync(
         V1ExecAction exec, Pod pod, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)

@@ -54,8 +54,8 @@ public sealed class RehearsalTests(ClusterRehearsal cluster) : IClassFixture<Clu
         var sent = await SendAsync(client, 0, "carol:dave", "dave", "written before Redis restarts");
 
         var appendOnly = await CommandLine.RunAsync("ip", [
-            "netns", "exec", cluster.Redis.Pod.Namespace, "redis-cli", "-a", cluster.RedisPassword, "--no-auth-warning",
-            "config", "get", "appendonly",
+            "netns", "exec", cluster.Redis.Pod.Namespace,
+            "redis-cli", "-a", cluster.RedisPassword, "--no-auth-warning", "config", "get", "appendonly",
         ]);
         await cluster.RestartRedisAsync();
         var page = await PullUntilAnsweredAsync(client, "/api/pull?chat=carol%3Adave");
@@ -68,21 +68,23 @@ public sealed class RehearsalTests(ClusterRehearsal cluster) : IClassFixture<Clu
 
     private async Task<JsonNode> SendAsync(HttpClient client, int pod, string chat, string sender, string text)
     {
+        var token = TestContext.Current.CancellationToken;
         using var response = await client.PostAsJsonAsync(
-            cluster.HttpServerUri(pod, "/api/send"), new { chat, sender, text }, TestContext.Current.CancellationToken);
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            cluster.HttpServerUri(pod, "/api/send"), new { chat, sender, text }, token);
+        var body = await response.Content.ReadAsStringAsync(token);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"send answered {response.StatusCode}: {body}");
         return JsonNode.Parse(body)!;
     }
 
-    /// <summary>The RPC server reconnects to Redis on its own; until then the API answers 503, which a client retries.</summary>
+    /// <summary>The RPC server reconnects to Redis by itself; meanwhile the API answers 503.</summary>
     private async Task<JsonNode> PullUntilAnsweredAsync(HttpClient client, string pathAndQuery)
     {
         var deadline = DateTime.UtcNow + RecoveryTimeout;
         while (true)
         {
-            using var response = await client.GetAsync(cluster.HttpServerUri(1, pathAndQuery), TestContext.Current.CancellationToken);
-            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            var token = TestContext.Current.CancellationToken;
+            using var response = await client.GetAsync(cluster.HttpServerUri(1, pathAndQuery), token);
+            var body = await response.Content.ReadAsStringAsync(token);
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 return JsonNode.Parse(body)!;
