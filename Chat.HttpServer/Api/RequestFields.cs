@@ -141,8 +141,11 @@ internal sealed class RequestFields : IDisposable
         }
     }
 
+    /// <summary>An optional field counts as absent when it is JSON null or an empty query or form value
+    /// ("cursor=" means the default, as it did for the original clients' servers).</summary>
     private bool TryGet(string name, out Field field) =>
-        _fields.TryGetValue(name, out field) && !(field.IsJson && field.Json.ValueKind == JsonValueKind.Null);
+        _fields.TryGetValue(name, out field)
+        && !(field.IsJson ? field.Json.ValueKind == JsonValueKind.Null : string.IsNullOrEmpty(field.Text));
 
     private async Task<FieldError?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -154,7 +157,18 @@ internal sealed class RequestFields : IDisposable
 
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (Exception exception) when (exception is InvalidDataException
+                or IOException and not BadHttpRequestException)
+            {
+                // Too many fields, a field too long, or multipart framing that does not hold together.
+                return new FieldError("body", $"the form body cannot be read: {exception.Message}");
+            }
+
             foreach (var (name, values) in form)
             {
                 if (values.Count != 1)

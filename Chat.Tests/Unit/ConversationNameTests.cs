@@ -78,9 +78,18 @@ public sealed class ConversationNameTests
         var name = Parse(chat);
 
         var separator = chat.IndexOf(':');
-        Assert.Equal(
-            new[] { chat[..separator], chat[(separator + 1)..] }.Order(StringComparer.Ordinal),
-            [name.First, name.Second]);
+        var byCodePoint = Comparer<string>.Create(ConversationName.CompareByCodePoint);
+        Assert.Equal(new[] { chat[..separator], chat[(separator + 1)..] }.Order(byCodePoint), [name.First, name.Second]);
+    }
+
+    [Fact]
+    public void Members_are_ordered_by_code_point_as_clients_comparing_utf8_would_order_them()
+    {
+        // U+FF21 (fullwidth A) sorts before U+1F600 by code point, but after it in UTF-16 ordinal order.
+        var name = Parse("\U0001F600:\uFF21");
+
+        Assert.Equal("\uFF21", name.First);
+        Assert.Equal("\U0001F600", name.Second);
     }
 
     [Theory]

@@ -100,6 +100,15 @@ public sealed class PullInputTests
         Assert.Equal(detail, error!.Detail);
     }
 
+    [Fact]
+    public async Task Empty_optional_values_in_the_query_string_mean_their_defaults()
+    {
+        var (input, error) = await BindPullAsync(Create(query: "?chat=a:b&cursor=&limit=&reverse="));
+
+        Assert.Null(error);
+        Assert.Equal(new PullInput("a:b", 0, 10, false), input);
+    }
+
     [Theory]
     [InlineData("?chat=a:b&cursor=9223372036854775807", 9_223_372_036_854_775_807L, 10)]
     [InlineData("?chat=a:b&limit=9223372036854775807", 0L, 100)]
