@@ -12,6 +12,13 @@ var rpcServer = builder.AddProject<Projects.Chat_RpcServer>("rpcserver")
     .WaitFor(redis)
     .WithGrpcHealthCheck();
 
+var httpServer = builder.AddProject<Projects.Chat_HttpServer>("httpserver")
+    .PublishAsClusterService(ReferenceEnvironmentInjectionFlags.ServiceDiscovery)
+    .WithReference(rpcServer)
+    .WaitFor(rpcServer)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
+
 if (builder.ExecutionContext.IsRunMode)
 {
     // Locally the HTTP server calls the RPC server's own port, not the orchestrator's proxy in front of it: a proxy
@@ -21,13 +28,10 @@ if (builder.ExecutionContext.IsRunMode)
         endpoint.IsProxied = false;
         endpoint.Port = null;
     });
-}
 
-builder.AddProject<Projects.Chat_HttpServer>("httpserver")
-    .PublishAsClusterService(ReferenceEnvironmentInjectionFlags.ServiceDiscovery)
-    .WithReference(rpcServer)
-    .WaitFor(rpcServer)
-    .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
+    // No load balancer routes around a local process, so there is nothing to drain for: stop at once.
+    rpcServer.WithEnvironment("Shutdown__DrainDelay", "00:00:00");
+    httpServer.WithEnvironment("Shutdown__DrainDelay", "00:00:00");
+}
 
 builder.Build().Run();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using Microsoft.Extensions.Hosting;
 
 namespace Chat.Tests.Deployment;
 
@@ -120,8 +121,9 @@ public sealed class OverlayWiringTests
 
         var preStop = spec.Containers.Single().Lifecycle.PreStop.Sleep.Seconds;
         Assert.True(preStop > 0);
+        var shutdown = new ShutdownOptions().Timeout.TotalSeconds;
         Assert.True(
-            spec.TerminationGracePeriodSeconds > preStop + 30, "Grace must cover the pre-stop delay and shutdown.");
+            spec.TerminationGracePeriodSeconds > preStop + shutdown, "Grace must cover the pre-stop delay and shutdown.");
     }
 
     [Theory]

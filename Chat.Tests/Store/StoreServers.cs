@@ -126,8 +126,12 @@ public sealed class StoreServers : IAsyncDisposable
 
     private ProcessStartInfo GarnetLaunch(int port, DirectoryInfo directory, bool cluster)
     {
+        // Without transaction mode Garnet does not isolate a script from other clients' commands.
         List<string> arguments =
-            ["tool", "run", "garnet-server", "--", "--bind", "127.0.0.1", "--port", port.ToString(), "--lua"];
+        [
+            "tool", "run", "garnet-server", "--", "--bind", "127.0.0.1", "--port", port.ToString(),
+            "--lua", "--lua-transaction-mode",
+        ];
         if (cluster)
         {
             // A cluster keeps its configuration on a storage device; the portable one needs no native library.
