@@ -123,7 +123,7 @@ public sealed class OverlayWiringTests
         Assert.True(preStop > 0);
         var shutdown = new ShutdownOptions().Timeout.TotalSeconds;
         Assert.True(
-            spec.TerminationGracePeriodSeconds > preStop + shutdown, "Grace must cover the pre-stop delay and shutdown.");
+            spec.TerminationGracePeriodSeconds > preStop + shutdown, "Grace must cover the pre-stop delay and stop.");
     }
 
     [Theory]
