@@ -1,4 +1,5 @@
 using Chat.AppHost.Probes;
+using Chat.AppHost.Publishing;
 using Chat.AppHost.Redis;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -6,11 +7,13 @@ var builder = DistributedApplication.CreateBuilder(args);
 var redis = builder.AddChatRedis("redis");
 
 var rpcServer = builder.AddProject<Projects.Chat_RpcServer>("rpcserver")
+    .PublishAsClusterService(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(redis)
     .WaitFor(redis)
     .WithGrpcHealthCheck();
 
 var httpServer = builder.AddProject<Projects.Chat_HttpServer>("httpserver")
+    .PublishAsClusterService(ReferenceEnvironmentInjectionFlags.ServiceDiscovery)
     .WithReference(rpcServer)
     .WaitFor(rpcServer)
     .WithExternalHttpEndpoints()

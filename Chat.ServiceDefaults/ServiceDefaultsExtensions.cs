@@ -25,7 +25,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>Meters and activity sources of the chat services ("Chat.HttpServer", "Chat.RpcServer").</summary>
     private const string ChatTelemetry = "Chat.*";
 
-    private const string LiveTag = "live";
+    /// <summary>The tag of the checks that /alive runs: the process's own, never its dependencies.</summary>
+    public const string LiveTag = "live";
 
     private const string ShutdownCheck = "shutdown";
 
