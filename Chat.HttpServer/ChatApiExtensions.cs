@@ -37,9 +37,11 @@ public static class ChatApiExtensions
 #pragma warning disable EXTEXP0001
         builder.Services.AddGrpcClient<MessageService.MessageServiceClient>(ConfigureRpcAddress)
             .ConfigureChannel(channel => channel.ServiceConfig = new ServiceConfig { MethodConfigs = { RetryPolicy() } })
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .RemoveAllLoggers();
         builder.Services.AddGrpcClient<Health.HealthClient>(ConfigureRpcAddress)
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .RemoveAllLoggers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddHealthChecks().AddCheck<RpcServerHealthCheck>("rpcserver");
 
@@ -53,7 +55,9 @@ public static class ChatApiExtensions
     /// gRPC's own retries, inside the call's deadline: a replica that is restarting answers UNAVAILABLE, and another
     /// attempt usually reaches one that is up. Sends are safe to retry because each carries an idempotency key.
     /// The HTTP resilience handler that the service defaults add to every client is removed from these clients: it
-    /// does not know gRPC's status codes, and its own timeouts would fight the deadline.
+    /// does not know gRPC's status codes, and its own timeouts would fight the deadline. So are HttpClient's
+    /// per-request log lines: four Information lines for every call would cost more than the call (the gRPC client
+    /// logs its own failures).
     /// </summary>
     private static MethodConfig RetryPolicy() => new()
     {

@@ -88,7 +88,8 @@ ticks_per_second=$(getconf CLK_TCK)
 total_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 
 printf 'label\tmode\trequests\tseconds\trps\tp50_ms\tp99_ms\tp999_ms\tmax_ms\terrors\terror_kinds' > "$tsv"
-printf '\tcpu_http\tcpu_rpc\tcpu_redis\tcpu_wrk\tcpu_machine\trss_http_mib\trss_rpc_mib\tredis_used_mib\tload1\n' >> "$tsv"
+printf '\tcpu_http\tcpu_rpc\tcpu_redis\tcpu_wrk\tcpu_machine\trss_http_mib\trss_rpc_mib\tredis_used_mib\tload1' >> "$tsv"
+printf '\tcpu_us_per_request_http\tcpu_us_per_request_rpc\tcpu_us_per_request_redis\n' >> "$tsv"
 
 # run LABEL MODE SCENARIO [PULL_CHAT]: MODE is "saturation" or "rate".
 run() {
@@ -130,9 +131,11 @@ run() {
     -v ph="$peak_http" -v pr="$peak_rpc" -v um="$(used_memory)" -v load="$load" 'BEGIN {
       n = split(result, f, "\t"); secs = e - s
       line = f[1] OFS mode; for (i = 2; i <= n; i++) line = line OFS f[i]
-      printf "%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\n", line,
+      requests = f[2] > 0 ? f[2] : 1
+      printf "%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%.0f\t%.0f\t%.0f\n", line,
         100 * h / tps / secs, 100 * r / tps / secs, 100 * d / tps / secs, 100 * w / secs, 100 * b / tps / secs,
-        ph / 1024, pr / 1024, um / 1048576, load
+        ph / 1024, pr / 1024, um / 1048576, load,
+        1e6 * h / tps / requests, 1e6 * r / tps / requests, 1e6 * d / tps / requests
     }' >> "$tsv"
   log "$(tail -1 "$tsv" | cut -f1-10)"
 }
@@ -172,8 +175,8 @@ fi
   echo "Load average (1 min) before each run in the last column."
   echo
   echo "| scenario | mode | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ÷ /ping | CPU % http/rpc/redis/wrk" \
-    "| RSS MiB http/rpc | load |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |"
+    "| CPU µs/request http/rpc/redis | RSS MiB http/rpc | load |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |"
   awk -F'\t' 'NR == 1 { next }
     { rows[NR] = $0 }
     $1 == "ping" { ping[$2] = $5 }
@@ -181,8 +184,9 @@ fi
       for (i = 2; i <= NR; i++) {
         split(rows[i], f, "\t")
         ratio = ping[f[2]] > 0 ? sprintf("%.2f", f[5] / ping[f[2]]) : "-"
-        printf "| %s | %s | %d | %.2f | %.2f | %.2f | %d | %s | %d/%d/%d/%d | %d/%d | %s |\n",
-          f[1], f[2], f[5], f[6], f[7], f[8], f[10], ratio, f[12], f[13], f[14], f[15], f[17], f[18], f[20]
+        printf "| %s | %s | %d | %.2f | %.2f | %.2f | %d | %s | %d/%d/%d/%d | %d/%d/%d | %d/%d | %s |\n",
+          f[1], f[2], f[5], f[6], f[7], f[8], f[10], ratio, f[12], f[13], f[14], f[15], f[21], f[22], f[23],
+          f[17], f[18], f[20]
       }
     }' "$tsv"
   echo
