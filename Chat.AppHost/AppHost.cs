@@ -10,6 +10,17 @@ var rpcServer = builder.AddProject<Projects.Chat_RpcServer>("rpcserver")
     .WaitFor(redis)
     .WithGrpcHealthCheck();
 
+if (builder.ExecutionContext.IsRunMode)
+{
+    // Locally the HTTP server calls the RPC server's own port, not the orchestrator's proxy in front of it: a proxy
+    // accepts connections even while the RPC server is down, which turns "unavailable" (503) into a timeout (504).
+    rpcServer.WithEndpoint("http", endpoint =>
+    {
+        endpoint.IsProxied = false;
+        endpoint.Port = null;
+    });
+}
+
 builder.AddProject<Projects.Chat_HttpServer>("httpserver")
     .WithReference(rpcServer)
     .WaitFor(rpcServer)

@@ -29,7 +29,7 @@ public static class ChatApiExtensions
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
         });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = DescribeRoutingProblem);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 
         // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out of the
@@ -46,6 +46,25 @@ public static class ChatApiExtensions
         builder.Services.AddHealthChecks().AddCheck<RpcServerHealthCheck>("rpcserver");
 
         return builder;
+    }
+
+    /// <summary>404 and 405 come from routing, with no detail of their own; say what the API does have.</summary>
+    private static void DescribeRoutingProblem(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Detail is not null)
+        {
+            return;
+        }
+
+        var request = context.HttpContext.Request;
+        context.ProblemDetails.Detail = context.ProblemDetails.Status switch
+        {
+            StatusCodes.Status404NotFound => $"There is nothing at {request.Path}. The API has GET /ping, "
+                + "POST /api/send and GET /api/pull.",
+            StatusCodes.Status405MethodNotAllowed => $"{request.Path} does not take {request.Method}. The API has "
+                + "GET /ping, POST /api/send and GET /api/pull.",
+            _ => context.ProblemDetails.Title,
+        };
     }
 
     private static void ConfigureRpcAddress(IServiceProvider services, Grpc.Net.ClientFactory.GrpcClientFactoryOptions client) =>

@@ -64,7 +64,8 @@ internal static class ChatRedisExtensions
             throw new DistributedApplicationException($"{ForceLocalServerKey} asks for redis-server, which is not on PATH.");
         }
 
-        LogChoice(builder, "Garnet (the garnet-server .NET tool)", $"{reason}, and redis-server is not installed");
+        var garnetReason = requested == "garnet" ? reason : $"{reason}, and redis-server is not installed";
+        LogChoice(builder, "Garnet (the garnet-server .NET tool)", garnetReason);
         return AddGarnet(builder, name, Path.Combine(dataRoot, "garnet"));
     }
 
@@ -105,8 +106,9 @@ internal static class ChatRedisExtensions
             "--lua",
             "--aof",
             "--recover",
-            "--logdir", dataDirectory,
             "--checkpointdir", dataDirectory,
+            // .NET's own file I/O: Garnet's native device needs a libaio that not every Linux has.
+            "--device-type", "RandomAccess",
         ]);
     }
 
