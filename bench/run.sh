@@ -12,7 +12,7 @@
 #   BENCH_CONNECTIONS=64       wrk connections at saturation
 #   BENCH_RATE_CONNECTIONS=64  wrk connections at the fixed rate (enough to keep the rate when a reply is slow)
 #   BENCH_THREADS=2            wrk threads
-#   BENCH_WARMUP=10            seconds of unmeasured load before the first scenario (JIT tiering, pools)
+#   BENCH_WARMUP=30            seconds of unmeasured load before the first scenario (JIT tiering, pools)
 #   BENCH_PULL_MESSAGES=100000 size of the conversation that the pull scenarios read
 #   BENCH_MEMORY_MESSAGES=1000000  messages stored for the memory figure (and the large pull-cost check)
 #   BENCH_SCENARIOS="..."      only the named scenarios (see SCENARIOS below), e.g. "ping send-spread"
@@ -26,7 +26,7 @@ rate=${BENCH_RATE:-5000}
 connections=${BENCH_CONNECTIONS:-64}
 rate_connections=${BENCH_RATE_CONNECTIONS:-64}
 threads=${BENCH_THREADS:-2}
-warmup=${BENCH_WARMUP:-10}
+warmup=${BENCH_WARMUP:-30}
 pull_messages=${BENCH_PULL_MESSAGES:-100000}
 memory_messages=${BENCH_MEMORY_MESSAGES:-1000000}
 small_messages=1000
@@ -142,10 +142,11 @@ run() {
 
 selected() { [[ " ${scenarios[*]} " == *" $1 "* ]]; }
 
+# Every endpoint under load until tiered compilation has settled; on two busy cores that takes tens of seconds.
 log "warming up for ${warmup}s"
-for scenario in ping mix pull-forward pull-reverse send-hot; do
+for scenario in send-spread pull-forward pull-reverse mix send-hot ping; do
   BENCH_SCENARIO=$scenario BENCH_THREADS=$threads wrk -t "$threads" -c "$connections" \
-    -d "$(((warmup + 4) / 5))s" -s "$bench/wrk/chat.lua" "$http" > /dev/null 2>&1
+    -d "$(((warmup + 5) / 6))s" -s "$bench/wrk/chat.lua" "$http" > /dev/null 2>&1
 done
 
 for scenario in "${scenarios[@]}"; do

@@ -9,14 +9,14 @@ export LC_ALL=C
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/bench.log" >&2; }
 fail() { log "FAILED: $*"; exit 1; }
 
-# Installs what is missing from Debian's packages when run as root.
+# Installs what is missing from Debian's packages when run as root. Arguments: more COMMAND or COMMAND:PACKAGE.
 system_tools() {
-  local need=() package
+  local need=() tool
   command -v redis-server > /dev/null || need+=(redis-server)
   command -v redis-cli > /dev/null || need+=(redis-tools)
   command -v curl > /dev/null || need+=(curl)
   command -v ss > /dev/null || need+=(iproute2)
-  for package in "$@"; do command -v "$package" > /dev/null || need+=("$package"); done
+  for tool in "$@"; do command -v "${tool%%:*}" > /dev/null || need+=("${tool#*:}"); done
   if ((${#need[@]})); then
     [[ $(id -u) == 0 ]] || fail "install ${need[*]} (Debian packages) first"
     log "installing ${need[*]}"
