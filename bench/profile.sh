@@ -11,9 +11,8 @@ scenario=${1:-send-spread}
 seconds=${2:-10}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench="$root/bench"
-out="$bench/results/profile-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$out"
 source "$bench/lib/system.sh"
+out=$(results_dir profile)
 
 system_tools wrk perf:linux-perf
 [[ -n ${BENCH_SKIP_BUILD:-} ]] || system_build

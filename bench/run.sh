@@ -4,7 +4,7 @@
 # Builds Release, starts redis-server (append-only file, as the app host runs it), the RPC server and the HTTP server
 # as plain processes wired the way the app host wires them, seeds the conversations, runs every scenario at
 # saturation and at a fixed rate, measures Redis memory per stored message, stops everything, and prints the table.
-# Results go to bench/results/<UTC time>/ (summary.md, results.tsv, the raw wrk output and every process's log).
+# Results go to bench/results/run-<UTC time>/ (summary.md, results.tsv, the raw wrk output and every process's log).
 #
 # Settings (environment):
 #   BENCH_DURATION=20          seconds per measured run
@@ -34,10 +34,9 @@ SCENARIOS=(ping send-spread send-hot pull-forward pull-reverse mix)
 read -r -a scenarios <<< "${BENCH_SCENARIOS:-${SCENARIOS[*]}}"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out="$bench/results/$stamp"
-mkdir -p "$out"
-tsv="$out/results.tsv"
 source "$bench/lib/system.sh"
+out=$(results_dir run)
+tsv="$out/results.tsv"
 
 system_tools wrk
 [[ -n ${BENCH_SKIP_BUILD:-} ]] || system_build

@@ -7,9 +7,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench="$root/bench"
-out="$bench/results/serve-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$out"
 source "$bench/lib/system.sh"
+out=$(results_dir serve)
 
 system_tools
 [[ -n ${BENCH_SKIP_BUILD:-} ]] || system_build

@@ -6,6 +6,15 @@
 
 export LC_ALL=C
 
+# results_dir KIND: a new folder bench/results/KIND-<UTC time>, unique even when two runs start in the same second.
+results_dir() {
+  local dir
+  dir="$bench/results/$1-$(date -u +%Y%m%dT%H%M%SZ)"
+  [[ -e $dir ]] && dir="$dir-$$"
+  mkdir -p "$dir"
+  echo "$dir"
+}
+
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$out/bench.log" >&2; }
 fail() { log "FAILED: $*"; exit 1; }
 
