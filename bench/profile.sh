@@ -49,7 +49,7 @@ by_component() {
     else part = "other (stubs, native libraries)"
     sum[part] += pct
   }
-  END { for (p in sum) printf "%6.1f%%  %s\n", sum[p], p }' | sort -rn | head -20
+  END { for (p in sum) printf "%6.1f%%  %s\n", sum[p], p }' | sort -rn | sed -n '1,20p'
 }
 
 for service in httpserver rpcserver; do
@@ -59,7 +59,7 @@ for service in httpserver rpcserver; do
     echo
     echo "== $service: hottest methods (self time)"
     perf report -i "$out/$service.perf" --no-children --sort sym --stdio -g none 2> /dev/null \
-      | grep -E '^ +[0-9]' | head -25 | cut -c1-160
+      | grep -E '^ +[0-9]' | sed -n '1,25p' | cut -c1-160
     echo
   } | tee "$out/$service.txt"
 done

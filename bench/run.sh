@@ -90,11 +90,40 @@ printf 'label\tmode\trequests\tseconds\trps\tp50_ms\tp99_ms\tp999_ms\tmax_ms\ter
 printf '\tcpu_http\tcpu_rpc\tcpu_redis\tcpu_wrk\tcpu_machine\trss_http_mib\trss_rpc_mib\tredis_used_mib\tload1' >> "$tsv"
 printf '\tcpu_us_per_request_http\tcpu_us_per_request_rpc\tcpu_us_per_request_redis\n' >> "$tsv"
 
-# run LABEL MODE SCENARIO [PULL_CHAT]: MODE is "saturation" or "rate".
+# load_wrk LABEL SCENARIO RATE CONNECTIONS PULL_CHAT: one wrk run; its RESULT line goes to stdout.
+load_wrk() {
+  BENCH_SCENARIO=$2 BENCH_RATE=$3 BENCH_THREADS=$threads BENCH_PULL_CHAT=$5 BENCH_LABEL=$1 \
+    wrk -t "$threads" -c "$4" -d "${duration}s" --timeout 5s -s "$bench/wrk/chat.lua" "$http"
+}
+
+# load_hey LABEL SCENARIO RATE CONNECTIONS PULL_CHAT: the same fixed rate from hey (-q is each worker's rate), as a
+# check on wrk's pacing; hey sends one fixed request, so it serves ping and the pulls. Writes a RESULT line as wrk's.
+load_hey() {
+  local path=/ping
+  [[ $2 == pull-reverse ]] && path="/api/pull?chat=$5&cursor=0&limit=10&reverse=true"
+  [[ $2 == pull-forward ]] && path="/api/pull?chat=$5&cursor=0&limit=10"
+  hey -z "${duration}s" -c "$4" -q "$(($3 / $4))" -t 5 "$http$path" | tee /dev/stderr | awk -v label="$1" '
+    /Total:/ { seconds = $2 }
+    /^Latency distribution:/ { section = "latency"; next }
+    /^Status code distribution:/ { section = "status"; next }
+    /^Error distribution:/ { section = "error"; next }
+    section == "latency" && /% in/ { p = $1; sub(/%/, "", p); q[p] = $3 * 1000 }
+    /Slowest:/ { max = $2 * 1000 }
+    section == "status" && /^ *\[[0-9]+\]/ { code = $1; gsub(/[][]/, "", code); if (code ~ /^2/) ok += $2; else bad += $2 }
+    section == "error" && /^ *\[[0-9]+\]/ { count = $1; gsub(/[][]/, "", count); failed += count }
+    END {
+      if (seconds <= 0) seconds = 1
+      printf "RESULT\t%s\t%d\t%.1f\t%.0f\t%.3f\t%.3f\t-\t%.3f\t%d\tstatus=%d other=%d\n",
+        label, ok, seconds, ok / seconds, q[50], q[99], max, bad + failed, bad, failed
+    }'
+}
+
+# run LABEL MODE SCENARIO [PULL_CHAT] [GENERATOR]: MODE is "saturation" or "rate"; GENERATOR wrk (default) or hey.
 run() {
-  local label=$1 mode=$2 scenario=$3 pull_chat=${4:-bench100k:reader} run_rate=0 conns=$connections
+  local label=$1 mode=$2 scenario=$3 pull_chat=${4:-bench100k:reader} generator=${5:-wrk} run_rate=0
+  local conns=$connections
   if [[ $mode == rate ]]; then run_rate=$rate; conns=$rate_connections; fi
-  local raw="$out/wrk-$label-$mode.txt" sampler peak_file="$out/.peak-$label-$mode"
+  local raw="$out/$generator-$label-$mode.txt" sampler peak_file="$out/.peak-$label-$mode"
   local h0 r0 d0 b0 t0 h1 r1 d1 b1 t1 wrk_cpu load
 
   load=$(cut -d' ' -f1 /proc/loadavg)
@@ -112,9 +141,7 @@ run() {
   h0=$(cpu_ticks "$http_pid") r0=$(cpu_ticks "$rpc_pid") d0=$(cpu_ticks "$redis_pid") b0=$(total_busy)
   t0=$(date +%s.%N)
   local TIMEFORMAT='%U %S'
-  { time BENCH_SCENARIO=$scenario BENCH_RATE=$run_rate BENCH_THREADS=$threads BENCH_PULL_CHAT=$pull_chat \
-      BENCH_LABEL=$label wrk -t "$threads" -c "$conns" -d "${duration}s" --timeout 5s \
-      -s "$bench/wrk/chat.lua" "$http" > "$raw" 2>&1; } 2> "$raw.time"
+  { time "load_$generator" "$label" "$scenario" "$run_rate" "$conns" "$pull_chat" > "$raw" 2>&1; } 2> "$raw.time"
   t1=$(date +%s.%N)
   h1=$(cpu_ticks "$http_pid") r1=$(cpu_ticks "$rpc_pid") d1=$(cpu_ticks "$redis_pid") b1=$(total_busy)
   kill "$sampler" 2> /dev/null || true
@@ -122,7 +149,7 @@ run() {
   wrk_cpu=$(awk '{ print $1 + $2 }' "$raw.time")
 
   local result
-  result=$(grep '^RESULT' "$raw" | cut -f2-) || fail "wrk gave no result for $label ($mode), see $raw"
+  result=$(grep '^RESULT' "$raw" | cut -f2-) || fail "$generator gave no result for $label ($mode), see $raw"
   read -r peak_http peak_rpc < "$peak_file"
   rm -f "$peak_file"
   awk -F'\t' -v OFS='\t' -v mode="$mode" -v result="$result" -v tps="$ticks_per_second" -v s="$t0" -v e="$t1" \
@@ -152,6 +179,12 @@ for scenario in "${scenarios[@]}"; do
   run "$scenario" saturation "$scenario"
   run "$scenario" rate "$scenario"
 done
+
+if command -v hey > /dev/null; then
+  for scenario in ping pull-reverse; do
+    selected "$scenario" && run "$scenario (hey)" rate "$scenario" bench100k:reader hey
+  done
+fi
 
 # The cost of a pull against the conversation's size: the same reads at 1,000 and at MEMORY_MESSAGES messages.
 if selected pull-forward || selected pull-reverse; then
@@ -184,8 +217,9 @@ fi
       for (i = 2; i <= NR; i++) {
         split(rows[i], f, "\t")
         ratio = ping[f[2]] > 0 ? sprintf("%.2f", f[5] / ping[f[2]]) : "-"
-        printf "| %s | %s | %d | %.2f | %.2f | %.2f | %d | %s | %d/%d/%d/%d | %d/%d/%d | %d/%d | %s |\n",
-          f[1], f[2], f[5], f[6], f[7], f[8], f[10], ratio, f[12], f[13], f[14], f[15], f[21], f[22], f[23],
+        p999 = f[8] == "-" ? "-" : sprintf("%.2f", f[8])
+        printf "| %s | %s | %d | %.2f | %.2f | %s | %d | %s | %d/%d/%d/%d | %d/%d/%d | %d/%d | %s |\n",
+          f[1], f[2], f[5], f[6], f[7], p999, f[10], ratio, f[12], f[13], f[14], f[15], f[21], f[22], f[23],
           f[17], f[18], f[20]
       }
     }' "$tsv"
