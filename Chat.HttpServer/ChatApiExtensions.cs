@@ -18,6 +18,8 @@ public static class ChatApiExtensions
             .Validate(o => o.MaxTextLength > 0 && o.MaxPullLimit > 0 && o.MaxRequestBodyBytes > 0,
                 "MaxTextLength, MaxPullLimit and MaxRequestBodyBytes must be positive.")
             .Validate(o => o.RpcDeadline > TimeSpan.Zero, "RpcDeadline must be positive.")
+            .Validate(o => o.RateLimitPerSecond >= 0 && o.RateLimitBurst >= o.RateLimitPerSecond,
+                "RateLimitPerSecond must be 0 or more, and RateLimitBurst at least as large.")
             .ValidateOnStart();
 
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
@@ -31,6 +33,7 @@ public static class ChatApiExtensions
         });
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = DescribeRoutingProblem);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddClientRateLimit();
 
         // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out of the
         // defaults, and the retry policy below replaces what it removes.

@@ -24,4 +24,14 @@ public sealed class ChatApiOptions
 
     /// <summary>What a 503 tells the client to wait before it tries again.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The requests a second that one client address may make, sustained; more get 429 with Retry-After. 0 turns the
+    /// limit off. Generous, because many users may share one address behind a NAT; it stops a single flooding
+    /// client, not a busy office.
+    /// </summary>
+    public int RateLimitPerSecond { get; set; } = 500;
+
+    /// <summary>The requests one client address may make at once above the sustained rate, after a quiet spell.</summary>
+    public int RateLimitBurst { get; set; } = 1000;
 }

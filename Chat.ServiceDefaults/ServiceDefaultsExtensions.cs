@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -11,8 +13,9 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every chat service shares: OpenTelemetry to OTLP, service discovery, resilient HTTP clients, and the
-/// /health and /alive endpoints that orchestrators probe.
+/// What every chat service shares: OpenTelemetry to OTLP, service discovery, resilient HTTP clients, Kestrel's limits,
+/// a shutdown that turns readiness off before it stops serving, and the /health and /alive endpoints that
+/// orchestrators probe.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -24,9 +27,13 @@ public static class ServiceDefaultsExtensions
 
     private const string LiveTag = "live";
 
+    private const string ShutdownCheck = "shutdown";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
+        builder.AddServerLimits();
+        builder.AddGracefulShutdown();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -69,6 +76,56 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary>Kestrel's limits from the "ServerLimits" section (<see cref="ServerLimits"/>).</summary>
+    public static TBuilder AddServerLimits<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<ServerLimits>()
+            .BindConfiguration(ServerLimits.SectionName)
+            .Validate(o => o.MaxRequestHeadersTotalSize > 0 && o.MaxRequestHeaderCount > 0 && o.MaxRequestLineSize > 0,
+                "Header and request line sizes must be positive.")
+            .Validate(o => o.MaxConcurrentConnections > 0 && o.Http2MaxStreamsPerConnection > 0,
+                "MaxConcurrentConnections and Http2MaxStreamsPerConnection must be positive.")
+            .ValidateOnStart();
+
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerLimits>>((kestrel, options) =>
+        {
+            var limits = options.Value;
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;
+            kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineSize;
+            kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
+            kestrel.Limits.MinRequestBodyDataRate =
+                new MinDataRate(limits.MinRequestBodyBytesPerSecond, limits.MinDataRateGracePeriod);
+            kestrel.Limits.MinResponseDataRate =
+                new MinDataRate(limits.MinResponseBytesPerSecond, limits.MinDataRateGracePeriod);
+            kestrel.Limits.MaxConcurrentConnections = limits.MaxConcurrentConnections;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = limits.Http2MaxStreamsPerConnection;
+        });
+
+        return builder;
+    }
+
+    /// <summary>
+    /// On SIGTERM: /health fails at once, serving goes on for the drain delay, then Kestrel stops and lets the
+    /// requests in flight finish, all within the shutdown timeout (<see cref="ShutdownOptions"/>).
+    /// </summary>
+    public static TBuilder AddGracefulShutdown<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<ShutdownOptions>()
+            .BindConfiguration(ShutdownOptions.SectionName)
+            .Validate(o => o.DrainDelay >= TimeSpan.Zero && o.DrainDelay < o.Timeout,
+                "DrainDelay must be zero or more and shorter than Timeout.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>(
+            (host, shutdown) => host.ShutdownTimeout = shutdown.Value.Timeout);
+
+        builder.Services.AddSingleton<ShutdownDrain>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ShutdownDrain>());
+        builder.Services.AddHealthChecks().AddCheck<ShutdownDrain>(ShutdownCheck);
+        return builder;
+    }
+
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks()
@@ -80,11 +137,13 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// /health: ready, every check passes (dependencies included). /alive: the process runs. Both are mapped in every
     /// environment because a cluster's probes need them in production too; they reveal nothing but a status word.
+    /// No rate limit applies to them: an orchestrator's probes must never be refused.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthPath);
-        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapHealthChecks(HealthPath).DisableRateLimiting();
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) })
+            .DisableRateLimiting();
         return app;
     }
 

@@ -15,11 +15,21 @@ internal static class Problems
 
     public static ProblemHttpResult Unavailable(HttpContext context, TimeSpan retryAfter, string detail)
     {
-        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
+        SetRetryAfter(context, retryAfter);
         return TypedResults.Problem(
             detail: detail,
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "The service is unavailable; try again shortly.");
+    }
+
+    public static ProblemHttpResult TooManyRequests(HttpContext context, TimeSpan retryAfter, ChatApiOptions options)
+    {
+        SetRetryAfter(context, retryAfter);
+        return TypedResults.Problem(
+            detail: $"A client address may make {options.RateLimitPerSecond} requests a second, with bursts of "
+                + $"{options.RateLimitBurst}; wait for Retry-After seconds before the next one.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many requests.");
     }
 
     public static ProblemHttpResult Timeout() =>
@@ -34,4 +44,8 @@ internal static class Problems
             detail: "An unexpected error occurred. Quote the traceId when reporting it.",
             statusCode: StatusCodes.Status500InternalServerError,
             title: "Internal error.");
+
+    /// <summary>Retry-After in whole seconds, rounded up and at least 1, as HTTP requires delta-seconds.</summary>
+    private static void SetRetryAfter(HttpContext context, TimeSpan retryAfter) =>
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
 }

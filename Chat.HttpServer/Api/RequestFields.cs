@@ -66,8 +66,22 @@ internal sealed class RequestFields : IDisposable
             return new FieldError(name, $"{name} must be a JSON string, not {Describe(field.Json.ValueKind)}.");
         }
 
-        value = field.IsJson ? field.Json.GetString()! : field.Text ?? string.Empty;
-        return null;
+        if (!field.IsJson)
+        {
+            value = field.Text ?? string.Empty;
+            return null;
+        }
+
+        try
+        {
+            value = field.Json.GetString()!;
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // A JSON escape can spell half of a surrogate pair ("\ud800"), which no valid Unicode text holds.
+            return new FieldError(name, $"{name} is not valid Unicode.");
+        }
     }
 
     /// <summary>An optional integer: a JSON number, or decimal digits in a query string or form.</summary>
@@ -127,8 +141,11 @@ internal sealed class RequestFields : IDisposable
         }
     }
 
+    /// <summary>An optional field counts as absent when it is JSON null or an empty query or form value
+    /// ("cursor=" means the default, as it did for the original clients' servers).</summary>
     private bool TryGet(string name, out Field field) =>
-        _fields.TryGetValue(name, out field) && !(field.IsJson && field.Json.ValueKind == JsonValueKind.Null);
+        _fields.TryGetValue(name, out field)
+        && !(field.IsJson ? field.Json.ValueKind == JsonValueKind.Null : string.IsNullOrEmpty(field.Text));
 
     private async Task<FieldError?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -140,7 +157,18 @@ internal sealed class RequestFields : IDisposable
 
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (Exception exception) when (exception is InvalidDataException
+                or IOException and not BadHttpRequestException)
+            {
+                // Too many fields, a field too long, or multipart framing that does not hold together.
+                return new FieldError("body", $"the form body cannot be read: {exception.Message}");
+            }
+
             foreach (var (name, values) in form)
             {
                 if (values.Count != 1)
@@ -188,9 +216,17 @@ internal sealed class RequestFields : IDisposable
             return new FieldError("body", $"the body must be a JSON object, not {Describe(root.ValueKind)}.");
         }
 
-        foreach (var property in root.EnumerateObject())
+        try
         {
-            _fields[property.Name] = new Field(null, property.Value, IsJson: true);
+            foreach (var property in root.EnumerateObject())
+            {
+                _fields[property.Name] = new Field(null, property.Value, IsJson: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name escaped as half of a surrogate pair cannot be read as text.
+            return new FieldError("body", "the body has a property name that is not valid Unicode.");
         }
 
         return null;

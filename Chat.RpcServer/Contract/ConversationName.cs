@@ -6,7 +6,7 @@ namespace Chat.Contract;
 
 /// <summary>
 /// A conversation between two members, named "alice:bob". "bob:alice" names the same conversation;
-/// <see cref="Canonical"/> is the one spelling that is stored and returned (members in ordinal order).
+/// <see cref="Canonical"/> is the one spelling that is stored and returned (members in code point order).
 /// </summary>
 internal readonly record struct ConversationName
 {
@@ -19,7 +19,7 @@ internal readonly record struct ConversationName
         Second = second;
     }
 
-    /// <summary>The member that sorts first by ordinal comparison.</summary>
+    /// <summary>The member that sorts first by code point (see <see cref="CompareByCodePoint"/>).</summary>
     public string First { get; }
 
     public string Second { get; }
@@ -74,10 +74,36 @@ internal readonly record struct ConversationName
             return false;
         }
 
-        name = string.CompareOrdinal(left, right) <= 0
+        name = CompareByCodePoint(left, right) <= 0
             ? new ConversationName(left, right)
             : new ConversationName(right, left);
         return true;
+    }
+
+    /// <summary>
+    /// Orders by Unicode code point, which is also the order of the names' UTF-8 bytes: the order a client in Go or
+    /// most other languages gets from comparing the strings. UTF-16 ordinal order differs from it only where a
+    /// character outside the Basic Multilingual Plane (an emoji) meets one from U+E000 to U+FFFF.
+    /// </summary>
+    public static int CompareByCodePoint(string left, string right)
+    {
+        var leftRunes = left.EnumerateRunes();
+        var rightRunes = right.EnumerateRunes();
+        while (true)
+        {
+            var leftMore = leftRunes.MoveNext();
+            var rightMore = rightRunes.MoveNext();
+            if (!leftMore || !rightMore)
+            {
+                return leftMore.CompareTo(rightMore);
+            }
+
+            var order = leftRunes.Current.Value.CompareTo(rightRunes.Current.Value);
+            if (order != 0)
+            {
+                return order;
+            }
+        }
     }
 
     private static string? MemberProblem(string member)

@@ -9,6 +9,9 @@ namespace Chat.RpcServer.Storage;
 /// moved on (or went back), which keeps send_time unique and strictly increasing in commit order.
 /// The number is formatted with %d because Lua would print a double this large in exponent form.
 /// Returns { 1, member } for a new message and { 0, member } when the idempotency key names one already stored.
+/// The key is written before the message: a server that replays its log only in part after a crash (Garnet was
+/// seen to) then keeps at worst a key without its message, which a retry fills, never a message without its key,
+/// which a retry would store a second time.
 /// </remarks>
 internal static class SendScript
 {
@@ -36,8 +39,8 @@ internal static class SendScript
 
         local sendTime = string.format('%d', now)
         local member = sendTime .. ':' .. sender .. ':' .. text
-        redis.call('ZADD', messages, sendTime, member)
         redis.call('SET', sent, sendTime, 'EX', retention)
+        redis.call('ZADD', messages, sendTime, member)
         return { 1, member }
         """;
 }

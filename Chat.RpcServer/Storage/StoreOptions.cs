@@ -19,4 +19,16 @@ public sealed class StoreOptions
     /// <summary>How long a key that the HTTP server made for its own retries is remembered; it only has to outlive
     /// one HTTP request, so it is kept short to spare Redis memory.</summary>
     public TimeSpan RequestKeyRetention { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long connecting to Redis may take before the attempt fails and is retried later.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long one Redis command may wait for its reply before the call fails with UNAVAILABLE. Well under the HTTP
+    /// server's deadline of 5 s, so that a Redis that hangs still leaves room for a retry.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between two attempts to reconnect to a Redis that went away.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Chat.Tests.Reliability;
+
+/// <summary>
+/// A process a test starts, signals and always stops: its output is kept (the last lines) for the test's log, and
+/// disposing it kills it if it still runs.
+/// </summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    private const int SigKill = 9;
+    private const int SigTerm = 15;
+    private const int KeptLines = 200;
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private ChildProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    public string Name { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The last lines the process wrote, standard output and error interleaved.</summary>
+    public string RecentOutput => string.Join('\n', _lines);
+
+    public static ChildProcess Start(
+        string name, string fileName, IEnumerable<string> arguments, string workingDirectory,
+        IReadOnlyDictionary<string, string> environment)
+    {
+        var startInfo = new ProcessStartInfo(fileName, arguments)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in environment)
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        var child = new ChildProcess(name, new Process { StartInfo = startInfo });
+        child._process.OutputDataReceived += (_, e) => child.Keep(e.Data);
+        child._process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
+        child._process.Start();
+        child._process.BeginOutputReadLine();
+        child._process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>SIGTERM: the polite request to stop that orchestrators send first.</summary>
+    public void Terminate() => Signal(SigTerm);
+
+    /// <summary>SIGKILL: the process ends at once, with no chance to flush or clean up.</summary>
+    public void Kill() => Signal(SigKill);
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        _process.Dispose();
+    }
+
+    private void Signal(int signal)
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"Signal {signal} to {Name} ({_process.Id}) failed.");
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _lines.Enqueue(line);
+        while (_lines.Count > KeptLines)
+        {
+            _lines.TryDequeue(out _);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+}
