@@ -18,7 +18,7 @@ seed bench100k:reader "${BENCH_PULL_MESSAGES:-100000}"
 # Debian 12's JMeter 2.13 cannot read any plan with the XStream that Debian ships (ForbiddenClassException):
 # HeadlessJMeter.java allows JMeter's own types and then starts JMeter as its launcher would.
 jmeter_command=(jmeter)
-if [[ $(jmeter --version 2>&1) == *"Version 2.13"* ]]; then
+if [[ $(cd "$out" && jmeter --version 2>&1) == *"Version 2.13"* ]]; then
   jmeter_command=(java -Djmeter.home=/usr/share/jmeter -cp /usr/share/jmeter/bin/ApacheJMeter.jar
     "$bench/jmeter/HeadlessJMeter.java")
 fi
