@@ -85,8 +85,10 @@ system_start() {
   for _ in $(seq 100); do rcli ping > /dev/null 2>&1 && break; sleep 0.1; done
   rcli ping > /dev/null || fail "redis-server did not start, see $out/redis.log"
 
+  # No orchestrator routes around a stopping service here, so the drain delay before it stops is not waited for.
   # BENCH_SERVICE_ENV adds variables for a profiler, e.g. "DOTNET_PerfMapEnabled=1".
-  local environment=(ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production ${BENCH_SERVICE_ENV:-})
+  local environment=(ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production Shutdown__DrainDelay=00:00:00
+    ${BENCH_SERVICE_ENV:-})
   log "RPC server on $rpc_port"
   (cd "$root/Chat.RpcServer/bin/Release/net10.0" && exec env "${environment[@]}" OTEL_SERVICE_NAME=rpcserver \
     ASPNETCORE_URLS="http://127.0.0.1:$rpc_port" ConnectionStrings__redis="127.0.0.1:$redis_port" \
