@@ -47,9 +47,11 @@ public static class ChatApiExtensions
             // Each subscription holds an HTTP/2 stream for as long as it lasts; past the server's streams per
             // connection, more connections are opened instead of queueing new calls behind them.
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .RemoveAllLoggers();
         builder.Services.AddGrpcClient<Health.HealthClient>(ConfigureRpcAddress)
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .RemoveAllLoggers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<SubscriptionLimiter>();
         builder.Services.AddHealthChecks().AddCheck<RpcServerHealthCheck>("rpcserver");
@@ -84,7 +86,9 @@ public static class ChatApiExtensions
     /// gRPC's own retries, inside the call's deadline: a replica that is restarting answers UNAVAILABLE, and another
     /// attempt usually reaches one that is up. Sends are safe to retry because each carries an idempotency key.
     /// The HTTP resilience handler that the service defaults add to every client is removed from these clients: it
-    /// does not know gRPC's status codes, and its own timeouts would fight the deadline.
+    /// does not know gRPC's status codes, and its own timeouts would fight the deadline. So are HttpClient's
+    /// per-request log lines: four Information lines for every call would cost more than the call (the gRPC client
+    /// logs its own failures).
     /// </summary>
     private static MethodConfig RetryPolicy() => new()
     {
