@@ -1,4 +1,5 @@
 using Chat.AppHost.Probes;
+using Chat.AppHost.Publishing;
 using Chat.AppHost.Redis;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -6,9 +7,17 @@ var builder = DistributedApplication.CreateBuilder(args);
 var redis = builder.AddChatRedis("redis");
 
 var rpcServer = builder.AddProject<Projects.Chat_RpcServer>("rpcserver")
+    .PublishAsClusterService(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(redis)
     .WaitFor(redis)
     .WithGrpcHealthCheck();
+
+var httpServer = builder.AddProject<Projects.Chat_HttpServer>("httpserver")
+    .PublishAsClusterService(ReferenceEnvironmentInjectionFlags.ServiceDiscovery)
+    .WithReference(rpcServer)
+    .WaitFor(rpcServer)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
 
 if (builder.ExecutionContext.IsRunMode)
 {
@@ -19,12 +28,10 @@ if (builder.ExecutionContext.IsRunMode)
         endpoint.IsProxied = false;
         endpoint.Port = null;
     });
-}
 
-builder.AddProject<Projects.Chat_HttpServer>("httpserver")
-    .WithReference(rpcServer)
-    .WaitFor(rpcServer)
-    .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
+    // No load balancer routes around a local process, so there is nothing to drain for: stop at once.
+    rpcServer.WithEnvironment("Shutdown__DrainDelay", "00:00:00");
+    httpServer.WithEnvironment("Shutdown__DrainDelay", "00:00:00");
+}
 
 builder.Build().Run();

@@ -18,6 +18,9 @@ public static class ChatApiExtensions
             .Validate(o => o.MaxTextLength > 0 && o.MaxPullLimit > 0 && o.MaxRequestBodyBytes > 0,
                 "MaxTextLength, MaxPullLimit and MaxRequestBodyBytes must be positive.")
             .Validate(o => o.RpcDeadline > TimeSpan.Zero, "RpcDeadline must be positive.")
+            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.ReconnectDelay >= TimeSpan.Zero,
+                "HeartbeatInterval must be positive and ReconnectDelay not negative.")
+            .Validate(o => o.MaxSubscriptionsPerClient > 0, "MaxSubscriptionsPerClient must be positive.")
             .Validate(o => o.RateLimitPerSecond >= 0 && o.RateLimitBurst >= o.RateLimitPerSecond,
                 "RateLimitPerSecond must be 0 or more, and RateLimitBurst at least as large.")
             .ValidateOnStart();
@@ -39,13 +42,18 @@ public static class ChatApiExtensions
         // defaults, and the retry policy below replaces what it removes.
 #pragma warning disable EXTEXP0001
         builder.Services.AddGrpcClient<MessageService.MessageServiceClient>(ConfigureRpcAddress)
-            .ConfigureChannel(channel => channel.ServiceConfig = new ServiceConfig { MethodConfigs = { RetryPolicy() } })
+            .ConfigureChannel(channel =>
+                channel.ServiceConfig = new ServiceConfig { MethodConfigs = { RetryPolicy() } })
+            // Each subscription holds an HTTP/2 stream for as long as it lasts; past the server's streams per
+            // connection, more connections are opened instead of queueing new calls behind them.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
             .RemoveAllResilienceHandlers()
             .RemoveAllLoggers();
         builder.Services.AddGrpcClient<Health.HealthClient>(ConfigureRpcAddress)
             .RemoveAllResilienceHandlers()
             .RemoveAllLoggers();
 #pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton<SubscriptionLimiter>();
         builder.Services.AddHealthChecks().AddCheck<RpcServerHealthCheck>("rpcserver");
 
         return builder;
@@ -63,14 +71,15 @@ public static class ChatApiExtensions
         context.ProblemDetails.Detail = context.ProblemDetails.Status switch
         {
             StatusCodes.Status404NotFound => $"There is nothing at {request.Path}. The API has GET /ping, "
-                + "POST /api/send and GET /api/pull.",
+                + "POST /api/send, GET /api/pull and GET /api/subscribe.",
             StatusCodes.Status405MethodNotAllowed => $"{request.Path} does not take {request.Method}. The API has "
-                + "GET /ping, POST /api/send and GET /api/pull.",
+                + "GET /ping, POST /api/send, GET /api/pull and GET /api/subscribe.",
             _ => context.ProblemDetails.Title,
         };
     }
 
-    private static void ConfigureRpcAddress(IServiceProvider services, Grpc.Net.ClientFactory.GrpcClientFactoryOptions client) =>
+    private static void ConfigureRpcAddress(
+        IServiceProvider services, Grpc.Net.ClientFactory.GrpcClientFactoryOptions client) =>
         client.Address = services.GetRequiredService<IOptions<ChatApiOptions>>().Value.RpcServerAddress;
 
     /// <summary>

@@ -25,6 +25,15 @@ public sealed class ChatApiOptions
     /// <summary>What a 503 tells the client to wait before it tries again.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often an idle event stream gets a comment line, so that proxies do not close it as dead.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many event streams one client address may hold open on one replica; one more gets 429.</summary>
+    public int MaxSubscriptionsPerClient { get; set; } = 16;
+
+    /// <summary>How long a disconnected EventSource waits before it reconnects (the stream's "retry" field).</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// The requests a second that one client address may make, sustained; more get 429 with Retry-After. 0 turns the
     /// limit off. Generous, because many users may share one address behind a NAT; it stops a single flooding
@@ -32,6 +41,6 @@ public sealed class ChatApiOptions
     /// </summary>
     public int RateLimitPerSecond { get; set; } = 500;
 
-    /// <summary>The requests one client address may make at once above the sustained rate, after a quiet spell.</summary>
+    /// <summary>The requests one client address may make at once above the sustained rate, after a pause.</summary>
     public int RateLimitBurst { get; set; } = 1000;
 }

@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Error, "An unexpected error reached the client as 500 (trace {TraceId}).")]
     public static partial void Unexpected(ILogger logger, string traceId, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Information, "An event stream ended by the RPC server ({StatusCode}): {Detail}")]
+    public static partial void EventStreamEnded(ILogger logger, StatusCode statusCode, string detail);
 }

@@ -1,4 +1,5 @@
 using Chat.RpcServer.Grpc;
+using Chat.RpcServer.Live;
 using Chat.RpcServer.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -7,7 +8,8 @@ namespace Chat.RpcServer;
 
 public static class MessageStoreExtensions
 {
-    /// <summary>The Redis connection named "redis", the store over it, its settings and its metrics.</summary>
+    /// <summary>The Redis connection named "redis", the store and the live feed over it, their settings and the
+    /// store's metrics.</summary>
     public static IHostApplicationBuilder AddMessageStore(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
@@ -16,14 +18,20 @@ public static class MessageStoreExtensions
         builder.Services.AddOptions<StoreOptions>()
             .BindConfiguration(StoreOptions.SectionName)
             .Validate(o => o.MaxTextLength > 0 && o.MaxPageSize > 0, "MaxTextLength and MaxPageSize must be positive.")
-            .Validate(o => o.ClientKeyRetention >= TimeSpan.FromMinutes(10), "ClientKeyRetention must be >= 10 minutes.")
+            .Validate(o => o.ClientKeyRetention >= TimeSpan.FromMinutes(10), "ClientKeyRetention must be >= 10 min.")
             .Validate(o => o.RequestKeyRetention >= TimeSpan.FromSeconds(1), "RequestKeyRetention must be >= 1 second.")
             .Validate(o => o.ConnectTimeout > TimeSpan.Zero && o.CommandTimeout > TimeSpan.Zero
                 && o.MaxReconnectDelay > TimeSpan.Zero, "Redis timeouts and MaxReconnectDelay must be positive.")
             .ValidateOnStart();
 
+        builder.Services.AddOptions<LiveOptions>()
+            .BindConfiguration(LiveOptions.SectionName)
+            .Validate(o => o.BufferCapacity > 0, "BufferCapacity must be positive.")
+            .ValidateOnStart();
+
         builder.Services.AddSingleton<StoreMetrics>();
         builder.Services.AddSingleton<MessageStore>();
+        builder.Services.AddSingleton<MessageFeed>();
         builder.Services.AddSingleton<StoreFaultInterceptor>();
         return builder;
     }

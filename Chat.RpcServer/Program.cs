@@ -6,7 +6,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddMessageStore();
 builder.Services.AddGrpc(options => options.Interceptors.Add<StoreFaultInterceptor>());
-builder.Services.AddGrpcHealthChecks();
+builder.Services.AddGrpcHealthChecks(health => health.Services.Map(
+    GrpcHealthServices.Alive, check => check.Tags.Contains(ServiceDefaultsExtensions.LiveTag)));
 
 var app = builder.Build();
 

@@ -22,10 +22,11 @@ public static class ServiceDefaultsExtensions
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
 
-    /// <summary>Meters and activity sources of the chat services themselves ("Chat.HttpServer", "Chat.RpcServer").</summary>
+    /// <summary>Meters and activity sources of the chat services ("Chat.HttpServer", "Chat.RpcServer").</summary>
     private const string ChatTelemetry = "Chat.*";
 
-    private const string LiveTag = "live";
+    /// <summary>The tag of the checks that /alive runs: the process's own, never its dependencies.</summary>
+    public const string LiveTag = "live";
 
     private const string ShutdownCheck = "shutdown";
 
@@ -45,7 +46,8 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -126,7 +128,8 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);

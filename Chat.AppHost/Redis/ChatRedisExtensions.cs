@@ -8,8 +8,9 @@ namespace Chat.AppHost.Redis;
 /// <summary>
 /// Chooses the Redis the chat services use, by how the app host runs:
 /// <list type="bullet">
-/// <item>publish mode (the manifest that deployment tools read): the Redis container, with a volume and the append-only
-/// file, so that a cluster gets a real Redis;</item>
+/// <item>publish mode (the manifest that deployment tools read): the Redis container, with a named volume and the
+/// append-only file, and no password of its own (a cluster overlay supplies one from a Secret), so that the
+/// manifest holds nothing random or machine-specific;</item>
 /// <item>run mode with a container runtime that answers: the same container;</item>
 /// <item>run mode without one: redis-server from PATH when installed, otherwise the garnet-server .NET tool from the
 /// repository's tool manifest, each persisting to an append-only file under the data folder.</item>
@@ -19,13 +20,15 @@ internal static class ChatRedisExtensions
 {
     private const string DataDirectoryKey = "LocalRedis:DataDirectory";
     private const string ForceLocalServerKey = "LocalRedis:Server";
+    private const string PublishedDataVolume = "redis-data";
+    private static readonly string[] AppendOnlyArguments = ["--appendonly", "yes", "--appendfsync", "everysec"];
 
     public static IResourceBuilder<IResourceWithConnectionString> AddChatRedis(
         this IDistributedApplicationBuilder builder, string name)
     {
         if (builder.ExecutionContext.IsPublishMode)
         {
-            return AddRedisContainer(builder, name);
+            return AddPublishedRedis(builder, name);
         }
 
         // "redis-server" or "garnet" skips the container probe; tests use it to run each server on purpose.
@@ -61,13 +64,26 @@ internal static class ChatRedisExtensions
 
         if (requested == "redis-server")
         {
-            throw new DistributedApplicationException($"{ForceLocalServerKey} asks for redis-server, which is not on PATH.");
+            throw new DistributedApplicationException(
+                $"{ForceLocalServerKey} asks for redis-server, which is not on PATH.");
         }
 
         var garnetReason = requested == "garnet" ? reason : $"{reason}, and redis-server is not installed";
         LogChoice(builder, "Garnet (the garnet-server .NET tool)", garnetReason);
         return AddGarnet(builder, name, Path.Combine(dataRoot, "garnet"));
     }
+
+    /// <summary>
+    /// The Redis of the published manifest. Without a password parameter, tools that turn the manifest into cluster
+    /// objects write the same output on every run and commit no secret; the volume is named so that the manifest does
+    /// not depend on where the app host lives.
+    /// </summary>
+    private static IResourceBuilder<IResourceWithConnectionString> AddPublishedRedis(
+        IDistributedApplicationBuilder builder, string name) =>
+        builder.AddRedis(name)
+            .WithPassword(null)
+            .WithDataVolume(PublishedDataVolume)
+            .WithArgs(context => RedisShellCommand.Append(context.Args, AppendOnlyArguments));
 
     private static IResourceBuilder<IResourceWithConnectionString> AddRedisContainer(
         IDistributedApplicationBuilder builder, string name) =>
@@ -149,7 +165,7 @@ internal static class ChatRedisExtensions
             .WithHealthCheck(healthCheckKey);
     }
 
-    /// <summary>Brings the tools of .config/dotnet-tools.json onto this machine, so that Garnet needs no manual step.</summary>
+    /// <summary>Brings the tools of .config/dotnet-tools.json onto this machine: Garnet needs no manual step.</summary>
     private static void RestoreDotnetTools(string repositoryRoot)
     {
         var startInfo = new System.Diagnostics.ProcessStartInfo("dotnet", ["tool", "restore"])

@@ -48,6 +48,7 @@ internal sealed class ApiExceptionHandler(
         }
 
         context.Response.StatusCode = problem.Status!.Value;
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+        return await problemDetails.TryWriteAsync(
+            new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 }

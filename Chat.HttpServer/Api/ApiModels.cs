@@ -8,7 +8,7 @@ public sealed record MessageResponse(string Chat, string Text, string Sender, lo
 
 public sealed record PullResponse(IReadOnlyList<MessageResponse> Messages, bool HasMore, long NextCursor);
 
-/// <summary>Every type the API writes, serialized without reflection and with the contract's snake_case names.</summary>
+/// <summary>Every type the API writes, serialized without reflection, with the contract's snake_case names.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(PongResponse))]
 [JsonSerializable(typeof(MessageResponse))]

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.HttpServer.Api;
 
-/// <summary>The API's problem details (RFC 9457). A "field" extension names the offending field where there is one.</summary>
+/// <summary>The API's problem details (RFC 9457). A "field" extension names the offending field, if any.</summary>
 internal static class Problems
 {
     public static ProblemHttpResult InvalidField(FieldError error) =>
@@ -44,6 +44,15 @@ internal static class Problems
             detail: "An unexpected error occurred. Quote the traceId when reporting it.",
             statusCode: StatusCodes.Status500InternalServerError,
             title: "Internal error.");
+
+    public static ProblemHttpResult TooManySubscriptions(HttpContext context, TimeSpan retryAfter, int limit)
+    {
+        SetRetryAfter(context, retryAfter);
+        return TypedResults.Problem(
+            detail: $"This client already has {limit} open subscriptions, the most allowed; close one first.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many subscriptions.");
+    }
 
     /// <summary>Retry-After in whole seconds, rounded up and at least 1, as HTTP requires delta-seconds.</summary>
     private static void SetRetryAfter(HttpContext context, TimeSpan retryAfter) =>

@@ -2,7 +2,7 @@ using Chat.Contract;
 
 namespace Chat.HttpServer.Api;
 
-/// <summary>A pull that passed every check of the contract; <see cref="Limit"/> is already defaulted and clamped.</summary>
+/// <summary>A pull that passed every check of the contract; <see cref="Limit"/> is defaulted and clamped.</summary>
 internal sealed record PullInput(string Chat, long Cursor, int Limit, bool Reverse)
 {
     public static FieldError? TryBind(RequestFields fields, int maxLimit, out PullInput? input)

@@ -84,6 +84,9 @@ internal sealed class RequestFields : IDisposable
         }
     }
 
+    /// <summary>Whether an optional field was given a value (empty values mean the default, as if absent).</summary>
+    public bool Has(string name) => TryGet(name, out _);
+
     /// <summary>An optional integer: a JSON number, or decimal digits in a query string or form.</summary>
     public FieldError? GetInt64(string name, long defaultValue, out long value)
     {

@@ -26,7 +26,7 @@ internal readonly record struct ConversationName
 
     public string Canonical => string.Concat(First, ":", Second);
 
-    /// <summary>0 for <see cref="First"/>, 1 for <see cref="Second"/>, -1 for someone outside the conversation.</summary>
+    /// <summary>0 for <see cref="First"/>, 1 for <see cref="Second"/>, -1 for anyone else.</summary>
     public int IndexOf(string member) =>
         string.Equals(member, First, StringComparison.Ordinal) ? 0
         : string.Equals(member, Second, StringComparison.Ordinal) ? 1

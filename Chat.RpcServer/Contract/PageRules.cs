@@ -6,7 +6,8 @@ internal static class PageRules
     public const int DefaultLimit = 10;
     public const int DefaultMaxLimit = 100;
 
-    /// <summary>0 means the default page size, above <paramref name="maxLimit"/> is clamped, negative is refused.</summary>
+    /// <summary>0 means the default page size; above <paramref name="maxLimit"/> is clamped; negative is refused.
+    /// </summary>
     public static FieldError? TryResolveLimit(long requested, int maxLimit, out int limit)
     {
         limit = 0;

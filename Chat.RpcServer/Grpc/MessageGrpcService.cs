@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using Chat.Contract;
 using Chat.Rpc;
+using Chat.RpcServer.Live;
 using Chat.RpcServer.Storage;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -9,11 +10,15 @@ namespace Chat.RpcServer.Grpc;
 
 /// <summary>The gRPC face of the store: checks every field again (callers other than the HTTP server may come),
 /// then stores or pages. Invalid input is an InvalidArgument status whose message names the field.</summary>
-internal sealed class MessageGrpcService(MessageStore store, IOptions<StoreOptions> options)
+internal sealed class MessageGrpcService(
+    MessageStore store, MessageFeed feed, IHostApplicationLifetime lifetime, IOptions<StoreOptions> options)
     : MessageService.MessageServiceBase
 {
     /// <summary>The trailer that names the refused field, for callers that map errors per field.</summary>
     public const string FieldTrailer = "chat-field";
+
+    /// <summary>The header that tells the caller of Subscribe that the live feed is in place.</summary>
+    public const string SubscribedHeader = "chat-subscribed";
 
     private readonly StoreOptions _options = options.Value;
 
@@ -74,6 +79,43 @@ internal sealed class MessageGrpcService(MessageStore store, IOptions<StoreOptio
         }
 
         return reply;
+    }
+
+    public override async Task Subscribe(
+        SubscribeRequest request, IServerStreamWriter<Rpc.Message> responseStream, ServerCallContext context)
+    {
+        if (!ConversationName.TryParse(request.Chat, out var conversation, out var chatError))
+        {
+            ThrowInvalid(chatError);
+        }
+
+        if (request.AfterSendTime < 0)
+        {
+            ThrowInvalid(new FieldError("after_send_time", "after_send_time must be 0 or a send_time."));
+        }
+
+        // A server that is shutting down ends its streams, and their callers resume on another replica.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(
+            context.CancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await feed.StreamAsync(
+                conversation,
+                request.AfterSendTime,
+                request.OnlyNew,
+                subscribed: () => context.WriteResponseHeadersAsync(new Metadata { { SubscribedHeader, "1" } }),
+                deliver: (message, cancellationToken) => responseStream.WriteAsync(ToRpc(message), cancellationToken),
+                ended.Token);
+        }
+        catch (SubscriberFellBehindException exception)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, exception.Message));
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw new RpcException(
+                new Status(StatusCode.Unavailable, "The server is shutting down; resume elsewhere."));
+        }
     }
 
     private static Rpc.Message ToRpc(Storage.Message message) => new()

@@ -23,4 +23,21 @@ public sealed class StoreFaultInterceptor(ILogger<StoreFaultInterceptor> logger)
             throw new RpcException(new Status(StatusCode.Unavailable, "The message store is unavailable.", exception));
         }
     }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request,
+        IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)
+        {
+            Log.StoreUnavailable(logger, context.Method, exception);
+            throw new RpcException(new Status(StatusCode.Unavailable, "The message store is unavailable.", exception));
+        }
+    }
 }

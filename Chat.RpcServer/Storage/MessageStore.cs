@@ -8,7 +8,7 @@ namespace Chat.RpcServer.Storage;
 /// <summary>A message stored in a conversation, as the store hands it back.</summary>
 internal readonly record struct Message(string Chat, string Text, string Sender, long SendTime);
 
-/// <summary>The outcome of a send: the stored message, and whether an earlier send with the same key stored it.</summary>
+/// <summary>The outcome of a send: the stored message, and whether an earlier send with the key stored it.</summary>
 internal readonly record struct SendOutcome(Message Message, bool Replayed);
 
 /// <summary>One page of a pull. <see cref="NextCursor"/> is the send_time of the first message not returned.</summary>
@@ -32,7 +32,8 @@ internal sealed class MessageStore(IConnectionMultiplexer redis, IOptions<StoreO
         var reply = (RedisResult[]?)await redis.GetDatabase().ScriptEvaluateAsync(
             SendScript.Source,
             [keys.Messages, keys.SentWithKey(idempotencyKey)],
-            [senderIndex, text, (long)Math.Ceiling(retention.TotalSeconds)]).ConfigureAwait(false);
+            [senderIndex, text, (long)Math.Ceiling(retention.TotalSeconds), keys.Live.ToString()])
+            .ConfigureAwait(false);
 
         metrics.RecordStoreDuration("send", Stopwatch.GetElapsedTime(started));
         if (reply is not { Length: 2 })

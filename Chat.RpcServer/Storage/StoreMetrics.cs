@@ -23,7 +23,8 @@ public sealed class StoreMetrics
             "chat.store.duration", unit: "s", description: "Time spent in Redis by one store operation.",
             advice: new InstrumentAdvice<double>
             {
-                HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+                HistogramBucketBoundaries =
+                    [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
             });
     }
 
@@ -32,5 +33,6 @@ public sealed class StoreMetrics
     public void RecordPageSize(int size) => _pageSize.Record(size);
 
     public void RecordStoreDuration(string operation, TimeSpan elapsed) =>
-        _storeDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("chat.store.operation", operation));
+        _storeDuration.Record(
+            elapsed.TotalSeconds, new KeyValuePair<string, object?>("chat.store.operation", operation));
 }

@@ -31,6 +31,29 @@ public static class ChatApiClient
         return (await response.Content.ReadFromJsonAsync<ApiMessage>(Json, Cancellation))!;
     }
 
+    /// <summary>
+    /// A send as a careful client makes it: with an Idempotency-Key, retried with the same key after a 503 or 504
+    /// (a cold server may miss its first deadline), so that it is stored exactly once.
+    /// </summary>
+    public static async Task<ApiMessage> SendWithRetriesAsync(this HttpClient http, string chat, string sender,
+        string text, int attempts = 5)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        for (var attempt = 1; ; attempt++)
+        {
+            using var response = await http.SendJsonAsync(
+                HttpMethod.Post, "/api/send", new { chat, sender, text }, key);
+            var retryable = response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+            if (!retryable || attempt == attempts)
+            {
+                await EnsureOkAsync(response);
+                return (await response.Content.ReadFromJsonAsync<ApiMessage>(Json, Cancellation))!;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), Cancellation);
+        }
+    }
+
     public static async Task<ApiPage> PullAsync(
         this HttpClient http, string chat, long cursor = 0, int limit = 0, bool reverse = false)
     {

@@ -17,7 +17,11 @@ public class ChatAppFixture : IAsyncLifetime
     private RunningChatApp Running => _running ?? throw new InvalidOperationException("The app has not started.");
 
     public async ValueTask InitializeAsync() =>
-        _running = await RunningChatApp.StartAsync(_dataDirectory.FullName, configure: Configure);
+        _running = await RunningChatApp.StartAsync(
+            _dataDirectory.FullName, configure: Configure, waitForHealthy: WaitForHealthy);
+
+    /// <summary>False for an app that is broken on purpose and never turns healthy.</summary>
+    protected virtual bool WaitForHealthy => true;
 
     public async ValueTask DisposeAsync()
     {

@@ -22,12 +22,12 @@ public sealed class LocalRedisTests
             await using (var app = await RunningChatApp.StartAsync(dataDirectory.FullName, server))
             {
                 AssertRedisRunsAs(app, server);
-                first = await app.Http.SendAsync(chat, alice, "before the restart");
+                first = await app.Http.SendWithRetriesAsync(chat, alice, "before the restart");
             }
 
             await using (var app = await RunningChatApp.StartAsync(dataDirectory.FullName, server))
             {
-                var second = await app.Http.SendAsync(chat, bob, "after the restart");
+                var second = await app.Http.SendWithRetriesAsync(chat, bob, "after the restart");
 
                 var page = await app.Http.PullAsync(chat);
                 Assert.Equal([first, second], page.Messages);

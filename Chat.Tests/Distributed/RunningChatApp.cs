@@ -1,4 +1,5 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,8 +27,12 @@ public sealed class RunningChatApp : IAsyncDisposable
     /// <param name="dataDirectory">Where the local Redis keeps its append-only file.</param>
     /// <param name="localServer">"redis-server" or "garnet" to ask for one; null lets the app host choose.</param>
     /// <param name="configure">Changes to the app before it starts.</param>
+    /// <param name="waitForHealthy">False to wait only until the HTTP server runs (an app broken on purpose).</param>
     public static async Task<RunningChatApp> StartAsync(
-        string dataDirectory, string? localServer = null, Action<IDistributedApplicationTestingBuilder>? configure = null)
+        string dataDirectory,
+        string? localServer = null,
+        Action<IDistributedApplicationTestingBuilder>? configure = null,
+        bool waitForHealthy = true)
     {
         var cancellation = TestContext.Current.CancellationToken;
         string[] arguments = localServer is null
@@ -43,8 +48,11 @@ public sealed class RunningChatApp : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellation).WaitAsync(StartTimeout, cancellation);
-            await app.ResourceNotifications.WaitForResourceHealthyAsync("httpserver", cancellation)
-                .WaitAsync(StartTimeout, cancellation);
+            var started = waitForHealthy
+                ? app.ResourceNotifications.WaitForResourceHealthyAsync("httpserver", cancellation)
+                : app.ResourceNotifications.WaitForResourceAsync(
+                    "httpserver", KnownResourceStates.Running, cancellation);
+            await started.WaitAsync(StartTimeout, cancellation);
         }
         catch
         {

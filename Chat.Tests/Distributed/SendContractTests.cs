@@ -121,7 +121,8 @@ public sealed class SendContractTests(ChatAppFixture app) : IClassFixture<ChatAp
         var message = await Http.SendAsync(chat, second, "hello");
         var page = await Http.PullAsync($"{second}:{first}");
 
-        var expected = Chat.Contract.ConversationName.CompareByCodePoint(first, second) <= 0 ? chat : $"{second}:{first}";
+        var inOrder = Chat.Contract.ConversationName.CompareByCodePoint(first, second) <= 0;
+        var expected = inOrder ? chat : $"{second}:{first}";
         Assert.Equal(expected, message.Chat);
         Assert.Equal(message, Assert.Single(page.Messages));
     }

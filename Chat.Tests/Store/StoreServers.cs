@@ -141,7 +141,7 @@ public sealed class StoreServers : IAsyncDisposable
         return new ProcessStartInfo(Dotnet(), arguments) { WorkingDirectory = _repositoryRoot };
     }
 
-    private static string Dotnet() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+    internal static string Dotnet() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
     private static string? Resolve(string command)
     {
@@ -156,7 +156,7 @@ public sealed class StoreServers : IAsyncDisposable
             .FirstOrDefault(File.Exists);
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null;
              directory = directory.Parent)

@@ -79,7 +79,8 @@ public sealed class ConversationNameTests
 
         var separator = chat.IndexOf(':');
         var byCodePoint = Comparer<string>.Create(ConversationName.CompareByCodePoint);
-        Assert.Equal(new[] { chat[..separator], chat[(separator + 1)..] }.Order(byCodePoint), [name.First, name.Second]);
+        var members = new[] { chat[..separator], chat[(separator + 1)..] };
+        Assert.Equal(members.Order(byCodePoint), [name.First, name.Second]);
     }
 
     [Fact]
