@@ -98,12 +98,7 @@ internal sealed class StoreServer : IAsyncDisposable
         SyncTimeout = 30_000,
     };
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreeLoopbackPort() => Reliability.FreePort.Next();
 
     private static Process StartProcess(ProcessStartInfo start, Queue<string> output)
     {
