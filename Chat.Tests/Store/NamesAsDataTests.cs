@@ -10,7 +10,8 @@ public sealed class NamesAsDataTests(StoreServers servers)
     private static readonly string[] NamesWithSyntax =
     [
         "{a}:{b}", "a{b}:c", "}{:{}", "*:?", "[a-z]:\\*", "a b:c d", " : ", "%3A:%7B%7D", "a+b&c=d:#frag",
-        "Ünïcødé:日本語", "Zoë:Ζωή", "😀:🎉", "👩‍👩‍👧:family", "ab\u200Dc:\u00A0", "self{}:self{}",
+        "Ünïcødé:日本語", "Zoë:Ζωή", "😀:🎉", "👩‍👩‍👧:family",
+        "ab\u200Dc:\u00A0", "self{}:self{}",
     ];
 
     /// <summary>Pairs that would share keys if a name were pasted into a key as syntax, decoded or normalized.
@@ -104,7 +105,8 @@ public sealed class NamesAsDataTests(StoreServers servers)
         string[] texts =
         [
             "0:1:looks like a stored message", ":", "::", "a\nb\r\nc\td", "   ", "{x}*?[y]", "日本語のテキスト",
-            "👩‍👩‍👧 😀", "%00 \\0", "\"quoted\" 'single'", new string('x', TextRules.DefaultMaxTextLength),
+            "👩‍👩‍👧 😀", "%00 \\0", "\"quoted\" 'single'",
+            new string('x', TextRules.DefaultMaxTextLength),
             string.Concat(Enumerable.Repeat("😀", TextRules.DefaultMaxTextLength)),
         ];
 
