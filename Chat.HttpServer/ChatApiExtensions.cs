@@ -18,6 +18,8 @@ public static class ChatApiExtensions
             .Validate(o => o.MaxTextLength > 0 && o.MaxPullLimit > 0 && o.MaxRequestBodyBytes > 0,
                 "MaxTextLength, MaxPullLimit and MaxRequestBodyBytes must be positive.")
             .Validate(o => o.RpcDeadline > TimeSpan.Zero, "RpcDeadline must be positive.")
+            .Validate(o => o.RpcMaxBatchSize > 0 && o.RpcBatchesInFlight > 0,
+                "RpcMaxBatchSize and RpcBatchesInFlight must be positive.")
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.ReconnectDelay >= TimeSpan.Zero,
                 "HeartbeatInterval must be positive and ReconnectDelay not negative.")
             .Validate(o => o.MaxSubscriptionsPerClient > 0, "MaxSubscriptionsPerClient must be positive.")
@@ -53,6 +55,8 @@ public static class ChatApiExtensions
             .RemoveAllResilienceHandlers()
             .RemoveAllLoggers();
 #pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton<BatchTelemetry>();
+        builder.Services.AddSingleton<MessageRpc>();
         builder.Services.AddSingleton<SubscriptionLimiter>();
         builder.Services.AddHealthChecks().AddCheck<RpcServerHealthCheck>("rpcserver");
 

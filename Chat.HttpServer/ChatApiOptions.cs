@@ -13,6 +13,20 @@ public sealed class ChatApiOptions
     /// <summary>The deadline of every call to the RPC server, retries included. Past it the client gets 504.</summary>
     public TimeSpan RpcDeadline { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The most sends (or pulls) that one batch call to the RPC server carries. Requests under way at the same time
+    /// share a call (see <see cref="RpcBatchesInFlight"/>); at most the RPC server's own limit (256 by default).
+    /// </summary>
+    public int RpcMaxBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// How many batch calls of sends, and as many of pulls, may be under way at once. A request that finds fewer goes
+    /// out at once, alone if need be; one that finds this many waits for one to come back and goes out with the
+    /// others that waited. Fewer makes larger batches under load (less CPU per request), more lets more requests
+    /// through at once when the RPC server is far away.
+    /// </summary>
+    public int RpcBatchesInFlight { get; set; } = 4;
+
     /// <summary>The longest message text accepted, in Unicode characters.</summary>
     public int MaxTextLength { get; set; } = TextRules.DefaultMaxTextLength;
 

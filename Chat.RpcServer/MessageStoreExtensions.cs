@@ -17,7 +17,8 @@ public static class MessageStoreExtensions
 
         builder.Services.AddOptions<StoreOptions>()
             .BindConfiguration(StoreOptions.SectionName)
-            .Validate(o => o.MaxTextLength > 0 && o.MaxPageSize > 0, "MaxTextLength and MaxPageSize must be positive.")
+            .Validate(o => o.MaxTextLength > 0 && o.MaxPageSize > 0 && o.MaxBatchSize > 0,
+                "MaxTextLength, MaxPageSize and MaxBatchSize must be positive.")
             .Validate(o => o.ClientKeyRetention >= TimeSpan.FromMinutes(10), "ClientKeyRetention must be >= 10 min.")
             .Validate(o => o.RequestKeyRetention >= TimeSpan.FromSeconds(1), "RequestKeyRetention must be >= 1 second.")
             .Validate(o => o.ConnectTimeout > TimeSpan.Zero && o.CommandTimeout > TimeSpan.Zero

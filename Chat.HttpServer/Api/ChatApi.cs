@@ -1,3 +1,4 @@
+using Chat.HttpServer.Rpc;
 using Chat.Rpc;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,9 +25,9 @@ public static class ChatApi
 
     public static Ok<PongResponse> Ping() => TypedResults.Ok(new PongResponse("pong"));
 
-    public static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> SendAsync(
+    internal static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> SendAsync(
         HttpContext context,
-        MessageService.MessageServiceClient rpc,
+        MessageRpc rpc,
         IOptions<ChatApiOptions> options,
         ILogger<MessageService.MessageServiceClient> logger)
     {
@@ -53,8 +54,7 @@ public static class ChatApi
         };
         try
         {
-            var reply = await rpc.SendAsync(
-                request, deadline: DateTime.UtcNow + settings.RpcDeadline, cancellationToken: context.RequestAborted);
+            var reply = await rpc.SendAsync(request, context.RequestAborted);
             return TypedResults.Ok(ToResponse(reply.Message));
         }
         catch (RpcException exception) when (!context.RequestAborted.IsCancellationRequested)
@@ -63,9 +63,9 @@ public static class ChatApi
         }
     }
 
-    public static async Task<Results<Ok<PullResponse>, ProblemHttpResult>> PullAsync(
+    internal static async Task<Results<Ok<PullResponse>, ProblemHttpResult>> PullAsync(
         HttpContext context,
-        MessageService.MessageServiceClient rpc,
+        MessageRpc rpc,
         IOptions<ChatApiOptions> options,
         ILogger<MessageService.MessageServiceClient> logger)
     {
@@ -91,8 +91,7 @@ public static class ChatApi
         };
         try
         {
-            var reply = await rpc.PullAsync(
-                request, deadline: DateTime.UtcNow + settings.RpcDeadline, cancellationToken: context.RequestAborted);
+            var reply = await rpc.PullAsync(request, context.RequestAborted);
             var messages = new MessageResponse[reply.Messages.Count];
             for (var i = 0; i < messages.Length; i++)
             {

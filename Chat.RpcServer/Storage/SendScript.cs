@@ -1,14 +1,17 @@
 namespace Chat.RpcServer.Storage;
 
 /// <summary>
-/// The one atomic step of a send, as a Lua script that runs unchanged on Redis 7 and on Garnet.
+/// The one atomic step of a send, or of several sends in order, as a Lua script that runs unchanged on Redis 7 and
+/// on Garnet. Send i (from 1) has KEYS[2i-1] (its conversation's messages) and KEYS[2i] (its idempotency key), and
+/// ARGV[4i-3..4i]: the sender's index, the text, the key's retention in seconds and the live channel.
 /// </summary>
 /// <remarks>
 /// send_time comes from the Redis server's own clock (TIME), so every replica of the RPC server stamps a
 /// conversation from the same clock; it is raised to one past the newest stored message when that clock has not
-/// moved on (or went back), which keeps send_time unique and strictly increasing in commit order.
+/// moved on (or went back), which keeps send_time unique and strictly increasing in commit order. The clock is read
+/// once per script: the sends of one script that share a conversation get consecutive send_times after it.
 /// The number is formatted with %d because Lua would print a double this large in exponent form.
-/// Returns { 1, member } for a new message and { 0, member } when the idempotency key names one already stored.
+/// Returns { flag, member } for each send: 1 for a new message, 0 when the idempotency key names one already stored.
 /// The key is written before the message: a server that replays its log only in part after a crash (Garnet was
 /// seen to) then keeps at worst a key without its message, which a retry fills, never a message without its key,
 /// which a retry would store a second time.
@@ -19,34 +22,45 @@ namespace Chat.RpcServer.Storage;
 internal static class SendScript
 {
     public const string Source = """
-        local messages, sent = KEYS[1], KEYS[2]
-        local sender, text, retention, live = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-
-        local first = redis.call('GET', sent)
-        if first then
-          local stored = redis.call('ZRANGEBYSCORE', messages, first, first, 'LIMIT', 0, 1)[1]
-          if stored then
-            return { 0, stored }
-          end
-        end
-
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-        local previous = '0'
-        local newest = redis.call('ZRANGE', messages, -1, -1)[1]
-        if newest then
-          previous = string.match(newest, '^(%d+):')
-          local newestTime = tonumber(previous)
-          if now <= newestTime then
-            now = newestTime + 1
+        local results = {}
+
+        for i = 1, #KEYS / 2 do
+          local messages, sent = KEYS[2 * i - 1], KEYS[2 * i]
+          local sender, text, retention, live = ARGV[4 * i - 3], ARGV[4 * i - 2], ARGV[4 * i - 1], ARGV[4 * i]
+
+          local stored
+          local first = redis.call('GET', sent)
+          if first then
+            stored = redis.call('ZRANGEBYSCORE', messages, first, first, 'LIMIT', 0, 1)[1]
+          end
+
+          if stored then
+            results[2 * i - 1] = 0
+            results[2 * i] = stored
+          else
+            local sendTime = now
+            local previous = '0'
+            local newest = redis.call('ZRANGE', messages, -1, -1)[1]
+            if newest then
+              previous = string.match(newest, '^(%d+):')
+              local newestTime = tonumber(previous)
+              if sendTime <= newestTime then
+                sendTime = newestTime + 1
+              end
+            end
+
+            local stamp = string.format('%d', sendTime)
+            local member = stamp .. ':' .. sender .. ':' .. text
+            redis.call('SET', sent, stamp, 'EX', retention)
+            redis.call('ZADD', messages, stamp, member)
+            redis.call('PUBLISH', live, previous .. ':' .. member)
+            results[2 * i - 1] = 1
+            results[2 * i] = member
           end
         end
 
-        local sendTime = string.format('%d', now)
-        local member = sendTime .. ':' .. sender .. ':' .. text
-        redis.call('SET', sent, sendTime, 'EX', retention)
-        redis.call('ZADD', messages, sendTime, member)
-        redis.call('PUBLISH', live, previous .. ':' .. member)
-        return { 1, member }
+        return results
         """;
 }

@@ -28,7 +28,7 @@ public sealed class StoreMetrics
             });
     }
 
-    public void MessageSent() => _messagesSent.Add(1);
+    public void MessagesSent(int count) => _messagesSent.Add(count);
 
     public void RecordPageSize(int size) => _pageSize.Record(size);
 

@@ -13,6 +13,9 @@ public sealed class StoreOptions
     /// <summary>The largest page a pull returns; larger requested limits are clamped to it.</summary>
     public int MaxPageSize { get; set; } = PageRules.DefaultMaxLimit;
 
+    /// <summary>The most sends or pulls that one SendBatch or PullBatch call may carry.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
     /// <summary>How long a client's Idempotency-Key is remembered. The contract promises at least 10 minutes.</summary>
     public TimeSpan ClientKeyRetention { get; set; } = TimeSpan.FromHours(24);
 

@@ -38,7 +38,7 @@ public sealed class LostReplyTests : IAsyncLifetime
     {
         var chat = NewConversation();
         await WarmAsync(chat);
-        var scriptRunsBefore = await ScriptRunsAsync();
+        var scriptRunsBefore = await ScriptRuns.CountAsync(_redis);
 
         _proxy.CutNextReplies(1);
         using var response = await _services.Http.PostAsJsonAsync(
@@ -46,7 +46,7 @@ public sealed class LostReplyTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, _proxy.RepliesCut);
-        Assert.Equal(2, await ScriptRunsAsync() - scriptRunsBefore);
+        Assert.Equal(2, await ScriptRuns.CountAsync(_redis) - scriptRunsBefore);
         var stored = await StoredAsync(chat);
         var only = Assert.Single(stored);
         Assert.Equal(await SendTimeAsync(response), (long)only.Score);
@@ -117,15 +117,6 @@ public sealed class LostReplyTests : IAsyncLifetime
     {
         var tag = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(chat));
         return key.ToString().Contains($"{{{tag}}}", StringComparison.Ordinal);
-    }
-
-    /// <summary>How many times Redis ran a script (EVAL or EVALSHA) since it started.</summary>
-    private async Task<long> ScriptRunsAsync()
-    {
-        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
-        var stats = (await server.InfoAsync("commandstats")).SelectMany(group => group).ToArray();
-        return stats.Where(pair => pair.Key is "cmdstat_eval" or "cmdstat_evalsha")
-            .Sum(pair => long.Parse(pair.Value.Split(',')[0]["calls=".Length..]));
     }
 
     private static async Task<long> SendTimeAsync(HttpResponseMessage response)
