@@ -50,6 +50,11 @@ public static class MessageStoreExtensions
         redis.ConnectTimeout = (int)store.ConnectTimeout.TotalMilliseconds;
         redis.SyncTimeout = (int)store.CommandTimeout.TotalMilliseconds;
         redis.AsyncTimeout = (int)store.CommandTimeout.TotalMilliseconds;
+
+        // Replies from Redis are read on the runtime's thread pool, where the gRPC calls waiting for them run anyway,
+        // instead of on the library's own threads, which hand each reply over to the pool: a thread wake-up less
+        // per round trip (RPC server CPU per send 31 -> 23 us, per pull 44 -> 32 us in docs/benchmark.md's runs).
+        redis.SocketManager = SocketManager.ThreadPool;
         redis.ReconnectRetryPolicy = new ExponentialRetry(
             deltaBackOffMilliseconds: 100, maxDeltaBackOffMilliseconds: (int)store.MaxReconnectDelay.TotalMilliseconds);
     }
