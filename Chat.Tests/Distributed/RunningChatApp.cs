@@ -60,7 +60,50 @@ public sealed class RunningChatApp : IAsyncDisposable
             throw;
         }
 
-        return new RunningChatApp(app, app.CreateHttpClient("httpserver", "http"));
+        var running = new RunningChatApp(app, app.CreateHttpClient("httpserver", "http"));
+        if (!waitForHealthy)
+        {
+            // Running means the process has started, not that it listens: until it does, the orchestrator's proxy
+            // takes connections and closes them. /alive answers once it listens, whatever its dependencies.
+            try
+            {
+                await running.WaitUntilAliveAsync(cancellation);
+            }
+            catch
+            {
+                await running.DisposeAsync();
+                throw;
+            }
+        }
+
+        return running;
+    }
+
+    private async Task WaitUntilAliveAsync(CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (true)
+        {
+            try
+            {
+                using var alive = await Http.GetAsync("/alive", cancellation);
+                if (alive.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"The HTTP server did not answer /alive within {StartTimeout}.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellation);
+        }
     }
 
     public async ValueTask DisposeAsync()
