@@ -1,4 +1,5 @@
 using Chat.Contract;
+using Chat.HttpServer.Rpc;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,16 +8,13 @@ namespace Chat.HttpServer.Api;
 /// <summary>Maps a failed call to the RPC server onto the status the contract gives a client.</summary>
 internal static class RpcFailures
 {
-    /// <summary>The trailer in which the RPC server names a refused field.</summary>
-    private const string FieldTrailer = "chat-field";
-
     public static ProblemHttpResult ToProblem(RpcException exception, HttpContext context, ChatApiOptions options,
         ILogger logger)
     {
         switch (exception.StatusCode)
         {
             case StatusCode.InvalidArgument:
-                var field = exception.Trailers.GetValue(FieldTrailer) ?? "request";
+                var field = exception.Trailers.GetValue(MessageRpc.FieldTrailer) ?? "request";
                 return Problems.InvalidField(new FieldError(field, exception.Status.Detail));
 
             case StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.Aborted:

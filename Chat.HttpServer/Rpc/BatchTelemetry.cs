@@ -17,7 +17,9 @@ internal sealed class BatchTelemetry
     {
         var meter = meterFactory.Create(SourceName);
         _batchSize = meter.CreateHistogram<int>(
-            "chat.rpc.batch_size", unit: "{request}", description: "Requests carried by one batch call to the RPC server.",
+            "chat.rpc.batch_size",
+            unit: "{request}",
+            description: "Requests carried by one batch call to the RPC server.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
     }
 
@@ -46,7 +48,10 @@ internal sealed class BatchTelemetry
         }
 
         return Source.StartActivity(
-            $"{operation} batch", ActivityKind.Internal, parentContext: default, [kind, new("chat.rpc.batch_size", size)],
+            $"{operation} batch",
+            ActivityKind.Internal,
+            parentContext: default,
+            [kind, new("chat.rpc.batch_size", size)],
             links);
     }
 }

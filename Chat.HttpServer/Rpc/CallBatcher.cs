@@ -174,7 +174,8 @@ internal sealed class CallBatcher<TRequest, TReply> : IAsyncDisposable
 
     /// <summary>One queued request. Its continuations run on the thread pool, so that the requests of a batch that
     /// came back are answered in parallel, not one after another on the thread that read the reply.</summary>
-    private sealed class PendingCall(TRequest request, DateTime deadline, ActivityContext trace, CancellationToken aborted)
+    private sealed class PendingCall(
+        TRequest request, DateTime deadline, ActivityContext trace, CancellationToken aborted)
         : TaskCompletionSource<TReply>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public TRequest Request { get; } = request;

@@ -12,7 +12,8 @@ namespace Chat.HttpServer.Rpc;
 /// </summary>
 internal sealed class MessageRpc : IAsyncDisposable
 {
-    /// <summary>The trailer in which the RPC server names a refused field; a batch refusal is given the same.</summary>
+    /// <summary>The trailer in which the RPC server names a refused field; a refusal in a batch is given the same, so
+    /// that <see cref="Api.RpcFailures"/> reads both alike.</summary>
     public const string FieldTrailer = "chat-field";
 
     private readonly GrpcClientFactory _clients;

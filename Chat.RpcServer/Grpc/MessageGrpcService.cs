@@ -24,25 +24,25 @@ internal sealed class MessageGrpcService(
 
     public override async Task<SendReply> Send(SendRequest request, ServerCallContext context)
     {
-        if (CheckSend(request, out var conversation, out var senderIndex) is { } error)
+        if (CheckSend(request, out var send) is { } error)
         {
             ThrowInvalid(error);
         }
 
         var outcome = await store.SendAsync(
-            conversation, senderIndex, request.Text, request.IdempotencyKey, request.ClientSuppliedKey)
+            send.Conversation, send.SenderIndex, send.Text, send.IdempotencyKey, send.ClientSuppliedKey)
             .WaitAsync(context.CancellationToken);
         return ToReply(outcome);
     }
 
     public override async Task<PullReply> Pull(PullRequest request, ServerCallContext context)
     {
-        if (CheckPull(request, out var conversation, out var limit) is { } error)
+        if (CheckPull(request, out var pull) is { } error)
         {
             ThrowInvalid(error);
         }
 
-        var page = await store.PullAsync(conversation, request.Cursor, limit, request.Reverse)
+        var page = await store.PullAsync(pull.Conversation, pull.Cursor, pull.Limit, pull.Reverse)
             .WaitAsync(context.CancellationToken);
         return ToReply(page);
     }
@@ -56,31 +56,11 @@ internal sealed class MessageGrpcService(
     {
         CheckBatchSize(request.Sends.Count, "sends");
 
-        var results = new SendResult?[request.Sends.Count];
-        var valid = new List<SendItem>(results.Length);
-        for (var i = 0; i < results.Length; i++)
-        {
-            var send = request.Sends[i];
-            if (CheckSend(send, out var conversation, out var senderIndex) is { } error)
-            {
-                results[i] = new SendResult { Refusal = ToRefusal(error) };
-                continue;
-            }
-
-            valid.Add(new SendItem(conversation, senderIndex, send.Text, send.IdempotencyKey, send.ClientSuppliedKey));
-        }
-
-        var outcomes = valid.Count == 0
-            ? []
-            : await store.SendManyAsync(valid).WaitAsync(context.CancellationToken);
-
         var reply = new SendBatchReply();
-        var next = 0;
-        foreach (var result in results)
-        {
-            reply.Results.Add(result ?? new SendResult { Reply = ToReply(outcomes[next++]) });
-        }
-
+        reply.Results.AddRange(await AnswerEachAsync<SendRequest, SendItem, SendOutcome, SendResult>(
+            request.Sends, CheckSend, store.SendManyAsync,
+            outcome => new SendResult { Reply = ToReply(outcome) }, refusal => new SendResult { Refusal = refusal },
+            context.CancellationToken));
         return reply;
     }
 
@@ -89,31 +69,11 @@ internal sealed class MessageGrpcService(
     {
         CheckBatchSize(request.Pulls.Count, "pulls");
 
-        var results = new PullResult?[request.Pulls.Count];
-        var valid = new List<PullItem>(results.Length);
-        for (var i = 0; i < results.Length; i++)
-        {
-            var pull = request.Pulls[i];
-            if (CheckPull(pull, out var conversation, out var limit) is { } error)
-            {
-                results[i] = new PullResult { Refusal = ToRefusal(error) };
-                continue;
-            }
-
-            valid.Add(new PullItem(conversation, pull.Cursor, limit, pull.Reverse));
-        }
-
-        var pages = valid.Count == 0
-            ? []
-            : await store.PullManyAsync(valid).WaitAsync(context.CancellationToken);
-
         var reply = new PullBatchReply();
-        var next = 0;
-        foreach (var result in results)
-        {
-            reply.Results.Add(result ?? new PullResult { Reply = ToReply(pages[next++]) });
-        }
-
+        reply.Results.AddRange(await AnswerEachAsync<PullRequest, PullItem, MessagePage, PullResult>(
+            request.Pulls, CheckPull, store.PullManyAsync,
+            page => new PullResult { Reply = ToReply(page) }, refusal => new PullResult { Refusal = refusal },
+            context.CancellationToken));
         return reply;
     }
 
@@ -154,15 +114,15 @@ internal sealed class MessageGrpcService(
         }
     }
 
-    private FieldError? CheckSend(SendRequest request, out ConversationName conversation, out int senderIndex)
+    private FieldError? CheckSend(SendRequest request, out SendItem send)
     {
-        senderIndex = -1;
-        if (!ConversationName.TryParse(request.Chat, out conversation, out var chatError))
+        send = default;
+        if (!ConversationName.TryParse(request.Chat, out var conversation, out var chatError))
         {
             return chatError;
         }
 
-        senderIndex = conversation.IndexOf(request.Sender);
+        var senderIndex = conversation.IndexOf(request.Sender);
         if (senderIndex < 0)
         {
             return new FieldError("sender", "sender must be one of the two members of chat.");
@@ -173,21 +133,78 @@ internal sealed class MessageGrpcService(
             return textError;
         }
 
-        return TextRules.CheckIdempotencyKey(request.IdempotencyKey) is { } keyError
-            ? keyError with { Field = "idempotency_key" }
-            : null;
+        if (TextRules.CheckIdempotencyKey(request.IdempotencyKey) is { } keyError)
+        {
+            return keyError with { Field = "idempotency_key" };
+        }
+
+        send = new SendItem(
+            conversation, senderIndex, request.Text, request.IdempotencyKey, request.ClientSuppliedKey);
+        return null;
     }
 
-    private FieldError? CheckPull(PullRequest request, out ConversationName conversation, out int limit)
+    private FieldError? CheckPull(PullRequest request, out PullItem pull)
     {
-        limit = 0;
-        if (!ConversationName.TryParse(request.Chat, out conversation, out var chatError))
+        pull = default;
+        if (!ConversationName.TryParse(request.Chat, out var conversation, out var chatError))
         {
             return chatError;
         }
 
-        return PageRules.CheckCursor(request.Cursor)
-            ?? PageRules.TryResolveLimit(request.Limit, _options.MaxPageSize, out limit);
+        if (PageRules.CheckCursor(request.Cursor) is { } cursorError)
+        {
+            return cursorError;
+        }
+
+        if (PageRules.TryResolveLimit(request.Limit, _options.MaxPageSize, out var limit) is { } limitError)
+        {
+            return limitError;
+        }
+
+        pull = new PullItem(conversation, request.Cursor, limit, request.Reverse);
+        return null;
+    }
+
+    /// <summary>
+    /// Checks each request of a batch on its own, stores the valid ones together in the order given, and answers
+    /// each at its index: with what the store gave it, or with its refusal.
+    /// </summary>
+    private static async Task<TResult[]> AnswerEachAsync<TRequest, TItem, TStored, TResult>(
+        IReadOnlyList<TRequest> requests,
+        Checker<TRequest, TItem> check,
+        Func<IReadOnlyList<TItem>, Task<TStored[]>> storeAll,
+        Func<TStored, TResult> answer,
+        Func<Refusal, TResult> refuse,
+        CancellationToken cancellation)
+    {
+        var results = new TResult[requests.Count];
+        var refused = new bool[requests.Count];
+        var valid = new List<TItem>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (check(requests[i], out var item) is { } error)
+            {
+                results[i] = refuse(ToRefusal(error));
+                refused[i] = true;
+            }
+            else
+            {
+                valid.Add(item);
+            }
+        }
+
+        var stored = valid.Count == 0 ? [] : await storeAll(valid).WaitAsync(cancellation);
+
+        var next = 0;
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (!refused[i])
+            {
+                results[i] = answer(stored[next++]);
+            }
+        }
+
+        return results;
     }
 
     private void CheckBatchSize(int count, string field)
@@ -228,4 +245,7 @@ internal sealed class MessageGrpcService(
         throw new RpcException(
             new Status(StatusCode.InvalidArgument, error.Detail),
             new Metadata { { FieldTrailer, error.Field } });
+
+    /// <summary>Checks one request: null and the item for the store, or the field at fault.</summary>
+    private delegate FieldError? Checker<TRequest, TItem>(TRequest request, out TItem item);
 }
