@@ -1,6 +1,8 @@
 using Chat.HttpServer;
 using Chat.HttpServer.Api;
 
+SocketCompletions.PreferInline();
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

@@ -1,6 +1,8 @@
 using Chat.RpcServer;
 using Chat.RpcServer.Grpc;
 
+SocketCompletions.PreferInline();
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();

@@ -122,9 +122,9 @@ key_prefix() { printf 'chat:{%s}:' "$(printf '%s' "$1" | base64 -w0 | tr '+/' '-
 
 # seed CANONICAL_NAME COUNT: COUNT sends of 100-character texts with alternating senders, run by Redis itself as the
 # store's own send script (read from SendScript.cs) through one pipeline, with the arguments MessageStore gives it.
-# Each carries its own 32-character idempotency key kept 300 s, as the RPC server's key for a send without a client
-# key, and is published on the conversation's live channel, so the data is exactly what the RPC server writes, at a
-# fraction of the time.
+# Each carries its own 32-character idempotency key, as the RPC server's key for a send without a client key, and is
+# published on the conversation's live channel, so the data is exactly what the RPC server writes, at a fraction of
+# the time. The keys are kept an hour, not the server's minute, so that none expires while a million are written.
 seed() {
   local chat=$1 count=$2 prefix script sha
   script=$(awk '/public const string Source = """/ { on = 1; next } /^ *""";/ { on = 0 } on' \
@@ -136,7 +136,7 @@ seed() {
     fill = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
     for (i = 1; i <= count; i++) {
       text = substr(sprintf("message %d of %s ", i, run) fill, 1, 100)
-      n = split("EVALSHA|" sha "|2|" prefix "messages|" prefix "sent:" sprintf("%032x", i) "|" (i % 2) "|" text "|300|" \
+      n = split("EVALSHA|" sha "|2|" prefix "messages|" prefix "sent:" sprintf("%032x", i) "|" (i % 2) "|" text "|3600|" \
         prefix "live", a, "|")
       printf "*%d\r\n", n
       for (j = 1; j <= n; j++) printf "$%d\r\n%s\r\n", length(a[j]), a[j]
