@@ -114,11 +114,13 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Whether Kestrel processes what a connection reads on the socket thread that read it, instead of handing it to
     /// the thread pool: "Sockets:InlineScheduling", off unless a service's settings turn it on. It pays where a
-    /// service has few connections carrying many short requests that never block (the RPC server); with many
-    /// client connections it can leave a core idle while one socket thread is busy. See
-    /// <see cref="SocketCompletions"/>, without which the socket threads hand over every completion anyway.
+    /// service has few connections carrying many short requests that never block (the RPC server). With many client
+    /// connections, as the HTTP server has, it halved the throughput in the benchmark (docs/benchmark.md), since the
+    /// socket threads then do all the work. See <see cref="SocketCompletions"/>, without which the socket threads
+    /// hand over every completion anyway.
     /// </summary>
-    public static TBuilder AddSocketScheduling<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddSocketScheduling<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Services.Configure<SocketTransportOptions>(sockets =>
             sockets.UnsafePreferInlineScheduling = builder.Configuration.GetValue("Sockets:InlineScheduling", false));
@@ -130,7 +132,8 @@ public static class ServiceDefaultsExtensions
     /// On SIGTERM: /health fails at once, serving goes on for the drain delay, then Kestrel stops and lets the
     /// requests in flight finish, all within the shutdown timeout (<see cref="ShutdownOptions"/>).
     /// </summary>
-    public static TBuilder AddGracefulShutdown<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddGracefulShutdown<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<ShutdownOptions>()
             .BindConfiguration(ShutdownOptions.SectionName)
