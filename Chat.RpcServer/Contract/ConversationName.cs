@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
@@ -113,22 +112,12 @@ internal readonly record struct ConversationName
             return "is empty.";
         }
 
-        var length = 0;
-        foreach (var decoded in TextRules.EnumerateRunes(member))
+        return TextRules.Measure(member, allowedControls: [], out var length) switch
         {
-            if (decoded.Status != OperationStatus.Done)
-            {
-                return "is not valid Unicode.";
-            }
-
-            if (Rune.IsControl(decoded.Rune))
-            {
-                return "contains a control character.";
-            }
-
-            length++;
-        }
-
-        return length > MaxMemberLength ? $"is longer than {MaxMemberLength} characters." : null;
+            TextRules.TextStatus.InvalidUnicode => "is not valid Unicode.",
+            TextRules.TextStatus.ControlCharacter => "contains a control character.",
+            _ when length > MaxMemberLength => $"is longer than {MaxMemberLength} characters.",
+            _ => null,
+        };
     }
 }
