@@ -35,7 +35,7 @@ public sealed class AspirateOutputTests
     }
 
     [Fact]
-    public async Task Published_Redis_turns_the_append_only_file_on_inside_its_shell_command()
+    public async Task Published_Redis_turns_the_append_only_file_on_and_hz_up_inside_its_shell_command()
     {
         var manifest = await AspireManifest.PublishedAsync();
         var redis = AspireManifest.Resources(manifest).Single(pair => pair.Key == "redis").Value;
@@ -47,6 +47,7 @@ public sealed class AspirateOutputTests
         var command = Assert.Single(args.Skip(1));
         Assert.StartsWith("redis-server ", command);
         Assert.Contains("--appendonly yes", command);
+        Assert.Contains("--hz 100", command);
     }
 
     [Fact]

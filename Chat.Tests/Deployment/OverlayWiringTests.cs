@@ -143,7 +143,7 @@ public sealed class OverlayWiringTests
     }
 
     [Fact]
-    public async Task Redis_is_a_StatefulSet_with_a_persistent_volume_and_the_append_only_file()
+    public async Task Redis_is_a_StatefulSet_with_a_persistent_volume_the_append_only_file_and_hz_up()
     {
         var overlay = await OverlayAsync();
 
@@ -155,6 +155,7 @@ public sealed class OverlayWiringTests
         Assert.Equal("/data", mount.MountPath);
         var command = string.Join(' ', redis.Spec.Template.Spec.Containers.Single().Args);
         Assert.Contains("--appendonly yes", command);
+        Assert.Contains("--hz 100", command);
         Assert.Contains("--requirepass", command);
     }
 

@@ -1,8 +1,9 @@
 # The system under test, as plain processes: sourced by run.sh and serve.sh, which set $root, $bench and $out.
 #
-# redis-server runs with the append-only file as the app host runs it; the RPC server and the HTTP server get the
-# variables that the app host gives them (connection string, service discovery entry, URLs, Production) and no
-# OTLP endpoint, so their telemetry stays in the process as it does in a deployment without a collector.
+# redis-server runs with the append-only file and the background task rate (hz) that the app host gives it; the
+# RPC server and the HTTP server get the variables that the app host gives them (connection string, service discovery
+# entry, URLs, Production) and no OTLP endpoint, so their telemetry stays in the process as in a deployment without
+# a collector.
 
 export LC_ALL=C
 
@@ -77,9 +78,9 @@ system_start() {
   http="http://127.0.0.1:$http_port"
   mkdir -p "$out/redis"
 
-  log "redis-server on $redis_port (append-only file, fsync every second)"
+  log "redis-server on $redis_port (append-only file, fsync every second, hz 100)"
   redis-server --bind 127.0.0.1 --port "$redis_port" --protected-mode no --dir "$out/redis" \
-    --appendonly yes --appendfsync everysec --save "" > "$out/redis.log" 2>&1 &
+    --appendonly yes --appendfsync everysec --hz 100 --save "" > "$out/redis.log" 2>&1 &
   redis_pid=$!
   system_pids+=("$redis_pid")
   for _ in $(seq 100); do rcli ping > /dev/null 2>&1 && break; sleep 0.1; done
