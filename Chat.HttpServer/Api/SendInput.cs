@@ -56,7 +56,7 @@ internal sealed record SendInput(string Chat, string Text, string Sender, string
         // Without a client key the server makes one, so that its own retries of the internal call store once.
         input = keys.Count == 1
             ? new SendInput(chat, text, sender, keys[0]!, ClientSuppliedKey: true)
-            : new SendInput(chat, text, sender, Guid.NewGuid().ToString("N"), ClientSuppliedKey: false);
+            : new SendInput(chat, text, sender, RequestKeys.Next(), ClientSuppliedKey: false);
         return null;
     }
 }
