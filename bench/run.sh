@@ -227,8 +227,8 @@ pull_cost_checks() {
 # minute later, as fast as the sends came, and that work falls on whatever runs then. So the sends come last, from
 # the fewest a second (the mix) to the most, and each scenario's runs meet at most the expiry that sends at its own
 # rate would make under a steady load. The machine's speed drifts by tens of percent over
-# minutes (other work on the same host), so each scenario's saturation run is compared with a /ping run made just
-# before it, not only with the first.
+# minutes (other work on the same host), so each scenario's saturation run is compared with the mean of two /ping
+# runs, one just before it and one just after, which cancels a drift that runs one way through the three.
 checked=
 for scenario in "${scenarios[@]}"; do
   if [[ -z $checked && $scenario =~ ^(mix|send-spread|send-hot)$ ]]; then
@@ -239,6 +239,7 @@ for scenario in "${scenarios[@]}"; do
   settle_redis
   [[ $scenario != ping ]] && selected ping && run "ping before $scenario" saturation ping
   run "$scenario" saturation "$scenario"
+  [[ $scenario != ping ]] && selected ping && run "ping after $scenario" saturation ping
   run "$scenario" rate "$scenario"
 done
 if [[ -z $checked ]]; then
@@ -248,6 +249,19 @@ fi
 
 # ---------------------------------------------------------------------------------------------------------------
 # The table.
+#
+# The /ping reference of a saturation run, for awk programs that read results.tsv twice: the first pass (FNR == NR)
+# keeps the /ping runs just before and just after each scenario; in the second, pingReference() is the mean of the
+# two around the current row's scenario, or, for a run without them, the /ping run nearest before it.
+ping_reference='
+  FNR == NR && $2 == "saturation" && $1 ~ /^ping before / { before[substr($1, 13)] = $5 }
+  FNR == NR && $2 == "saturation" && $1 ~ /^ping after / { after[substr($1, 12)] = $5 }
+  FNR != NR && $2 == "saturation" && $1 ~ /^ping( before | after |$)/ { latest = $5 }
+  function pingReference() {
+    if ($1 in before && $1 in after) return (before[$1] + after[$1]) / 2
+    return $1 ~ /^ping after / ? $5 : latest
+  }
+'
 {
   echo "# Benchmark $stamp"
   echo
@@ -262,13 +276,13 @@ fi
   echo "| scenario | mode | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ÷ /ping | CPU % http/rpc/redis/wrk" \
     "| CPU µs/request http/rpc/redis | RSS MiB http/rpc | load |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: |"
-  # A saturation run is divided by the /ping run before it; a fixed-rate run by /ping at the same rate.
-  awk -F'\t' 'NR == 1 { next }
-    $2 == "saturation" && $1 ~ /^ping( before |$)/ { latest = $5 }
+  # A saturation run is divided by its /ping reference (below); a fixed-rate run by /ping at the same rate.
+  awk -F'\t' "$ping_reference"'
+    FNR == 1 || FNR == NR { next }
     $1 == "ping" && $2 == "rate" { pingRate = $5 }
-    { rows[NR] = $0; reference[NR] = $2 == "saturation" ? latest : -1 }
+    { rows[FNR] = $0; reference[FNR] = $2 == "saturation" ? pingReference() : -1 }
     END {
-      for (i = 2; i <= NR; i++) {
+      for (i = 2; i <= FNR; i++) {
         split(rows[i], f, "\t")
         base = reference[i] >= 0 ? reference[i] : pingRate
         ratio = base > 0 ? sprintf("%.2f", f[5] / base) : "-"
@@ -277,7 +291,7 @@ fi
           f[1], f[2], f[5], f[6], f[7], p999, f[10], ratio, f[12], f[13], f[14], f[15], f[21], f[22], f[23],
           f[17], f[18], f[20]
       }
-    }' "$tsv"
+    }' "$tsv" "$tsv"
   echo
   echo "Redis memory for $(awk -F'\t' '$1 == "messages" { print $2 }' "$out/memory.tsv") messages of 100 characters" \
     "in one conversation (INFO used_memory difference; MEMORY USAGE of the sorted set):"
@@ -287,11 +301,11 @@ fi
   echo
   echo "## Targets"
   echo
-  awk -F'\t' -v rate="$rate" -v memory="$out/memory.tsv" -v big="$memory_messages" -v small="$small_messages" '
-    NR == 1 { next }
-    $2 == "saturation" && $1 ~ /^ping( before |$)/ { latest = $5 }
+  awk -F'\t' -v rate="$rate" -v memory="$out/memory.tsv" -v big="$memory_messages" -v small="$small_messages" \
+    "$ping_reference"'
+    FNR == 1 || FNR == NR { next }
     { rps[$1 "|" $2] = $5; p99[$1 "|" $2] = $7; err[$1 "|" $2] = $10 }
-    $2 == "saturation" { ping[$1] = latest }
+    $2 == "saturation" { ping[$1] = pingReference() }
     $2 == "rate" && $1 !~ /\(hey\)$/ { rated[$1] = 1 }
     $2 == "rate" && $1 ~ /\(hey\)$/ { checked[$1] = 1 }
     function verdict(ok) { return ok ? "PASS" : "FAIL" }
@@ -300,7 +314,7 @@ fi
       for (i = 1; i <= 4; i++) {
         k = names[i] "|saturation"
         if (!(k in rps) || !(ping[names[i]] > 0)) continue
-        printf "- %s: %s at saturation: %.0f/s, %.0f%% of the %.0f/s of /ping just before (target >= 30%%), " \
+        printf "- %s: %s at saturation: %.0f/s, %.0f%% of the %.0f/s of /ping around it (target >= 30%%), " \
           "%d errors\n", verdict(rps[k] >= 0.3 * ping[names[i]] && err[k] == 0), names[i], rps[k],
           100 * rps[k] / ping[names[i]], ping[names[i]], err[k]
       }
@@ -328,7 +342,7 @@ fi
         printf "- %s: %s at %d messages %.0f/s p99 %.2f ms; at %d messages %.0f/s p99 %.2f ms (ratio %.2f)\n",
           verdict(rps[b] >= 0.9 * rps[a]), pulls[i], small, rps[a], p99[a], big, rps[b], p99[b], rps[b] / rps[a]
       }
-    }' "$tsv"
+    }' "$tsv" "$tsv"
 } > "$out/summary.md"
 
 cat "$out/summary.md"
