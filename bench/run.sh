@@ -212,7 +212,9 @@ hey_checks() {
   return 0
 }
 
-# The cost of a pull against the conversation's size: the same reads at 1,000 and at MEMORY_MESSAGES messages.
+# The cost of a pull against the conversation's size: the same reads at 1,000 and at MEMORY_MESSAGES messages. The
+# large conversation's run comes between two runs of the small one, whose mean it is judged against, so that the
+# machine's drift over the minute does not pass for an effect of the size.
 pull_cost_checks() {
   local scenario
   selected pull-forward || selected pull-reverse || return 0
@@ -220,6 +222,7 @@ pull_cost_checks() {
     settle_redis
     run "$scenario@$small_messages" saturation "$scenario" bench1k:reader
     run "$scenario@$memory_messages" saturation "$scenario" "$memory_chat"
+    run "$scenario@$small_messages again" saturation "$scenario" bench1k:reader
   done
 }
 
@@ -338,9 +341,12 @@ ping_reference='
       split("pull-forward pull-reverse", pulls, " ")
       for (i = 1; i <= 2; i++) {
         a = pulls[i] "@" small "|saturation"; b = pulls[i] "@" big "|saturation"
-        if (!(a in rps) || !(b in rps)) continue
-        printf "- %s: %s at %d messages %.0f/s p99 %.2f ms; at %d messages %.0f/s p99 %.2f ms (ratio %.2f)\n",
-          verdict(rps[b] >= 0.9 * rps[a]), pulls[i], small, rps[a], p99[a], big, rps[b], p99[b], rps[b] / rps[a]
+        c = pulls[i] "@" small " again|saturation"
+        if (!(a in rps) || !(b in rps) || !(c in rps)) continue
+        smallRps = (rps[a] + rps[c]) / 2
+        printf "- %s: %s at %d messages %.0f/s (runs before and after: %.0f, %.0f/s); at %d messages %.0f/s, " \
+          "p99 %.2f ms (ratio %.2f, target >= 0.9)\n", verdict(rps[b] >= 0.9 * smallRps), pulls[i], small,
+          smallRps, rps[a], rps[c], big, rps[b], p99[b], rps[b] / smallRps
       }
     }' "$tsv" "$tsv"
 } > "$out/summary.md"
