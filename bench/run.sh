@@ -91,7 +91,8 @@ ticks_per_second=$(getconf CLK_TCK)
 total_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 
 printf 'label\tmode\trequests\tseconds\trps\tp50_ms\tp99_ms\tp999_ms\tmax_ms\terrors\terror_kinds' > "$tsv"
-printf '\tcpu_http\tcpu_rpc\tcpu_redis\tcpu_wrk\tcpu_machine\trss_http_mib\trss_rpc_mib\tredis_used_mib\tload1' >> "$tsv"
+printf '\tcpu_http\tcpu_rpc\tcpu_redis\tcpu_wrk\tcpu_machine' >> "$tsv"
+printf '\trss_http_mib\trss_rpc_mib\tredis_used_mib\tload1' >> "$tsv"
 printf '\tcpu_us_per_request_http\tcpu_us_per_request_rpc\tcpu_us_per_request_redis\n' >> "$tsv"
 
 # load_wrk LABEL SCENARIO RATE CONNECTIONS PULL_CHAT: one wrk run; its RESULT line goes to stdout.
@@ -113,7 +114,9 @@ load_hey() {
     /^Error distribution:/ { section = "error"; next }
     section == "latency" && /% in/ { p = $1; sub(/%/, "", p); q[p] = $3 * 1000 }
     /Slowest:/ { max = $2 * 1000 }
-    section == "status" && /^ *\[[0-9]+\]/ { code = $1; gsub(/[][]/, "", code); if (code ~ /^2/) ok += $2; else bad += $2 }
+    section == "status" && /^ *\[[0-9]+\]/ {
+      code = $1; gsub(/[][]/, "", code); if (code ~ /^2/) ok += $2; else bad += $2
+    }
     section == "error" && /^ *\[[0-9]+\]/ { count = $1; gsub(/[][]/, "", count); failed += count }
     END {
       if (seconds <= 0) seconds = 1
@@ -271,7 +274,8 @@ ping_reference='
   echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1),"
   echo "$(free -g | awk '/^Mem:/ { print $2 }') GiB; $(dotnet --version | sed 's/^/.NET SDK /'),"
   echo "runtime $(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ { v = $2 } END { print v }');"
-  echo "$(redis-server --version | awk '{ print $1, $3 }' | sed 's/v=//'); wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')."
+  echo "$(redis-server --version | awk '{ print $1, $3 }' | sed 's/v=//');" \
+    "wrk $(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')."
   echo "Runs of ${duration}s; saturation with $connections connections, fixed rate $rate requests/s over"
   echo "$rate_connections connections; $threads wrk threads; the load generator runs on the same machine."
   echo "Load average (1 min) before each run in the last column."
