@@ -9,9 +9,9 @@ namespace Chat.HttpServer.Api;
 /// <remarks>
 /// A key only has to be unique (a retry of the internal call carries the same one) and out of a client's reach (a
 /// client who could name it could replay another's message). The random half makes keys of two replicas or two runs
-/// differ, and it never leaves the servers, so no client can guess it. Drawing 128 random bits for every send, as
-/// <see cref="Guid.NewGuid"/> does, costs a read of /dev/urandom each time on Linux: a system call per request that
-/// the benchmark showed in the HTTP server's profile (docs/benchmark.md).
+/// differ, and it never leaves the servers, so no client can guess it. Drawing fresh random bits for every send, as
+/// <see cref="Guid.NewGuid"/> does, cost a read of /dev/urandom each time on the Linux measured: a system call per
+/// request, counted with strace in the HTTP server under the benchmark (docs/benchmark.md).
 /// </remarks>
 internal static class RequestKeys
 {
