@@ -321,7 +321,7 @@ ping_reference='
       for (i = 1; i <= 4; i++) {
         k = names[i] "|saturation"
         if (!(k in rps) || !(ping[names[i]] > 0)) continue
-        printf "- %s: %s at saturation: %.0f/s, %.0f%% of the %.0f/s of /ping around it (target >= 30%%), " \
+        printf "- %s: %s at saturation: %.0f/s, %.1f%% of the %.0f/s of /ping around it (target >= 30%%), " \
           "%d errors\n", verdict(rps[k] >= 0.3 * ping[names[i]] && err[k] == 0), names[i], rps[k],
           100 * rps[k] / ping[names[i]], ping[names[i]], err[k]
       }
