@@ -5,11 +5,29 @@ using StackExchange.Redis;
 namespace Chat.RpcServer.Grpc;
 
 /// <summary>
-/// Turns a Redis that cannot be reached, or does not answer in time, into UNAVAILABLE, which callers may retry:
-/// a send carries an idempotency key, so a retry after a lost reply stores nothing twice.
+/// Turns a Redis that cannot be reached, does not answer in time, or answers that it cannot serve yet into
+/// UNAVAILABLE, which callers may retry: a send carries an idempotency key, so a retry after a lost reply stores
+/// nothing twice.
 /// </summary>
 public sealed class StoreFaultInterceptor(ILogger<StoreFaultInterceptor> logger) : Interceptor
 {
+    /// <summary>
+    /// Error replies with which Redis refuses a command it has not run because of its own state, not the command's:
+    /// reading its data after a restart (LOADING), running a script past its time limit (BUSY), a cluster or replica
+    /// set between masters (CLUSTERDOWN, TRYAGAIN, MASTERDOWN, READONLY). Each passes; none has changed anything.
+    /// </summary>
+    private static readonly string[] NotNowReplies =
+        ["LOADING ", "BUSY ", "CLUSTERDOWN ", "TRYAGAIN ", "MASTERDOWN ", "READONLY "];
+
+    /// <summary>Whether the exception says the store cannot serve now, rather than that the call was wrong.</summary>
+    public static bool IsStoreUnavailable(Exception exception) => exception switch
+    {
+        RedisConnectionException or RedisTimeoutException => true,
+        RedisServerException refused =>
+            NotNowReplies.Any(reply => refused.Message.StartsWith(reply, StringComparison.Ordinal)),
+        _ => false,
+    };
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -17,7 +35,7 @@ public sealed class StoreFaultInterceptor(ILogger<StoreFaultInterceptor> logger)
         {
             return await continuation(request, context);
         }
-        catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)
+        catch (Exception exception) when (IsStoreUnavailable(exception))
         {
             Log.StoreUnavailable(logger, context.Method, exception);
             throw new RpcException(new Status(StatusCode.Unavailable, "The message store is unavailable.", exception));
@@ -34,7 +52,7 @@ public sealed class StoreFaultInterceptor(ILogger<StoreFaultInterceptor> logger)
         {
             await continuation(request, responseStream, context);
         }
-        catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)
+        catch (Exception exception) when (IsStoreUnavailable(exception))
         {
             Log.StoreUnavailable(logger, context.Method, exception);
             throw new RpcException(new Status(StatusCode.Unavailable, "The message store is unavailable.", exception));
