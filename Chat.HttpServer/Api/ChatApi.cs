@@ -23,9 +23,9 @@ public static class ChatApi
         return endpoints;
     }
 
-    public static Ok<PongResponse> Ping() => TypedResults.Ok(new PongResponse("pong"));
+    internal static JsonOk<PongResponse> Ping() => new(new PongResponse("pong"));
 
-    internal static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> SendAsync(
+    internal static async Task<Results<JsonOk<MessageResponse>, ProblemHttpResult>> SendAsync(
         HttpContext context,
         MessageRpc rpc,
         IOptions<ChatApiOptions> options,
@@ -38,7 +38,6 @@ public static class ChatApi
             return Problems.InvalidField(readError);
         }
 
-        using var _ = fields;
         if (SendInput.TryBind(fields!, context.Request.Headers, settings.MaxTextLength, out var input) is { } error)
         {
             return Problems.InvalidField(error);
@@ -55,7 +54,7 @@ public static class ChatApi
         try
         {
             var reply = await rpc.SendAsync(request, context.RequestAborted);
-            return TypedResults.Ok(ToResponse(reply.Message));
+            return new JsonOk<MessageResponse>(ToResponse(reply.Message));
         }
         catch (RpcException exception) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -63,7 +62,7 @@ public static class ChatApi
         }
     }
 
-    internal static async Task<Results<Ok<PullResponse>, ProblemHttpResult>> PullAsync(
+    internal static async Task<Results<JsonOk<PullResponse>, ProblemHttpResult>> PullAsync(
         HttpContext context,
         MessageRpc rpc,
         IOptions<ChatApiOptions> options,
@@ -76,7 +75,6 @@ public static class ChatApi
             return Problems.InvalidField(readError);
         }
 
-        using var _ = fields;
         if (PullInput.TryBind(fields!, settings.MaxPullLimit, out var input) is { } error)
         {
             return Problems.InvalidField(error);
@@ -98,7 +96,7 @@ public static class ChatApi
                 messages[i] = ToResponse(reply.Messages[i]);
             }
 
-            return TypedResults.Ok(new PullResponse(messages, reply.HasMore, reply.NextCursor));
+            return new JsonOk<PullResponse>(new PullResponse(messages, reply.HasMore, reply.NextCursor));
         }
         catch (RpcException exception) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -127,7 +125,6 @@ public static class ChatApi
             return Problems.InvalidField(readError);
         }
 
-        using var _ = fields;
         if (SubscribeInput.TryBind(fields!, context.Request.Headers, out var input) is { } error)
         {
             return Problems.InvalidField(error);

@@ -3,7 +3,8 @@ using Chat.Contract;
 namespace Chat.HttpServer.Api;
 
 /// <summary>A send that passed every check of the contract, ready for the RPC server.</summary>
-internal sealed record SendInput(string Chat, string Text, string Sender, string IdempotencyKey, bool ClientSuppliedKey)
+internal sealed record SendInput(
+    string Chat, string Text, string Sender, string IdempotencyKey, bool ClientSuppliedKey)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 

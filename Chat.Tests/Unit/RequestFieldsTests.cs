@@ -144,12 +144,9 @@ public sealed class RequestFieldsTests
         var (fields, error) = await RequestFields.ReadAsync(
             Create("GET", query: "?chat=a:b", body: null).Request, TestContext.Current.CancellationToken);
 
-        using (fields)
-        {
-            Assert.Null(error);
-            Assert.Null(fields!.GetString("chat", out var chat));
-            Assert.Equal("a:b", chat);
-        }
+        Assert.Null(error);
+        Assert.Null(fields!.GetString("chat", out var chat));
+        Assert.Equal("a:b", chat);
     }
 
     [Fact]
@@ -159,12 +156,9 @@ public sealed class RequestFieldsTests
 
         var (fields, _) = await RequestFields.ReadAsync(request, TestContext.Current.CancellationToken);
 
-        using (fields)
-        {
-            Assert.Null(fields!.GetInt64("cursor", 17, out var cursor));
-            Assert.Null(fields.GetBoolean("reverse", true, out var reverse));
-            Assert.Equal((17L, true), (cursor, reverse));
-            Assert.Equal("chat is required.", fields.GetString("chat", out _)?.Detail);
-        }
+        Assert.Null(fields!.GetInt64("cursor", 17, out var cursor));
+        Assert.Null(fields.GetBoolean("reverse", true, out var reverse));
+        Assert.Equal((17L, true), (cursor, reverse));
+        Assert.Equal("chat is required.", fields.GetString("chat", out _)?.Detail);
     }
 }

@@ -45,11 +45,8 @@ internal static class TestRequests
             return (null, readError);
         }
 
-        using (fields)
-        {
-            var error = SendInput.TryBind(fields!, context.Request.Headers, maxTextLength, out var input);
-            return (input, error);
-        }
+        var error = SendInput.TryBind(fields!, context.Request.Headers, maxTextLength, out var input);
+        return (input, error);
     }
 
     public static async Task<(PullInput? Input, FieldError? Error)> BindPullAsync(
@@ -62,10 +59,7 @@ internal static class TestRequests
             return (null, readError);
         }
 
-        using (fields)
-        {
-            var error = PullInput.TryBind(fields!, maxLimit, out var input);
-            return (input, error);
-        }
+        var error = PullInput.TryBind(fields!, maxLimit, out var input);
+        return (input, error);
     }
 }
