@@ -17,20 +17,6 @@ namespace Chat.HttpServer.Api;
 internal sealed class JsonOk<TValue>(TValue value)
     : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<TValue>, IEndpointMetadataProvider
 {
-    private const string ContentType = "application/json; charset=utf-8";
-
-    private const int RetainedBytes = 64 * 1024;
-
-    /// <summary>
-    /// A buffer and a writer per thread, reused: serializing never awaits, so no other request can use them
-    /// meanwhile. A buffer that grew past <see cref="RetainedBytes"/> for a rare large answer is let go.
-    /// </summary>
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     public TValue Value => value;
 
     object? IValueHttpResult.Value => value;
@@ -42,8 +28,36 @@ internal sealed class JsonOk<TValue>(TValue value)
     public Task ExecuteAsync(HttpContext context)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var typeInfo = (JsonTypeInfo<TValue>)options.GetTypeInfo(typeof(TValue));
+        return JsonAnswer.WriteAsync(context.Response, StatusCode, value, options);
+    }
 
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(
+            new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(TValue), [JsonAnswer.ContentType]));
+}
+
+/// <summary>Serializes an answer into a buffer of the thread's own, then writes it whole with its Content-Length.
+/// </summary>
+/// <remarks>Not generic, so that its thread-static fields are reached directly, not looked up per type.</remarks>
+internal static class JsonAnswer
+{
+    public const string ContentType = "application/json; charset=utf-8";
+
+    /// <summary>A buffer that grew past this for a rare large answer is let go rather than kept by the thread.
+    /// </summary>
+    private const int RetainedBytes = 64 * 1024;
+
+    // Reused: serializing never awaits, so no other request can use them meanwhile.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    public static Task WriteAsync<TValue>(
+        HttpResponse response, int statusCode, TValue value, JsonSerializerOptions options)
+    {
+        var typeInfo = (JsonTypeInfo<TValue>)options.GetTypeInfo(typeof(TValue));
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         var writer = t_writer;
         if (writer is null
@@ -63,8 +77,7 @@ internal sealed class JsonOk<TValue>(TValue value)
             JsonSerializer.Serialize(writer, value, typeInfo);
             writer.Flush();
 
-            var response = context.Response;
-            response.StatusCode = StatusCode;
+            response.StatusCode = statusCode;
             response.ContentType = ContentType;
             response.ContentLength = buffer.WrittenCount;
             response.BodyWriter.Write(buffer.WrittenSpan);
@@ -83,10 +96,7 @@ internal sealed class JsonOk<TValue>(TValue value)
             }
         }
 
-        var flush = context.Response.BodyWriter.FlushAsync();
+        var flush = response.BodyWriter.FlushAsync();
         return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
     }
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(TValue), [ContentType]));
 }

@@ -29,6 +29,31 @@ public sealed class IdempotencyTests(StoreServers servers)
         Assert.Equal(1, await server.Redis.GetDatabase().SortedSetLengthAsync(messagesKey));
     }
 
+    /// <summary>
+    /// A server that replayed only part of its log after a crash can hold a key whose message it lost. The retry
+    /// with that key stores the message and points the key at it, so that the next retry replays it.
+    /// </summary>
+    [Theory]
+    [InlineData(StoreServerKind.Redis)]
+    [InlineData(StoreServerKind.Garnet)]
+    public async Task A_key_whose_message_was_lost_is_filled_by_the_retry_and_then_replays_it(StoreServerKind kind)
+    {
+        var server = await servers.GetAsync(kind);
+        var store = servers.CreateStore(server);
+        var conversation = TestConversations.New();
+        var sentKey = new ConversationKeys(conversation).SentWithKey("lost-key");
+        await server.Redis.GetDatabase().StringSetAsync(sentKey, "1000", TimeSpan.FromMinutes(10));
+
+        var retry = await store.SendAsync(conversation, 0, "stored at last", "lost-key", clientSuppliedKey: true);
+        var again = await store.SendAsync(conversation, 0, "stored at last", "lost-key", clientSuppliedKey: true);
+
+        Assert.False(retry.Replayed);
+        Assert.True(again.Replayed);
+        Assert.Equal(retry.Message, again.Message);
+        Assert.Equal(retry.Message.SendTime.ToString(), await server.Redis.GetDatabase().StringGetAsync(sentKey));
+        Assert.Equal([retry.Message], (await store.PullAsync(conversation, 0, 10, reverse: false)).Messages);
+    }
+
     [Theory]
     [InlineData(StoreServerKind.Redis)]
     [InlineData(StoreServerKind.Garnet)]
