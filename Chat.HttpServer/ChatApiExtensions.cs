@@ -31,11 +31,7 @@ public static class ChatApiExtensions
             .Configure<IOptions<ChatApiOptions>>((kestrel, api) =>
                 kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodyBytes);
 
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
-            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
-        });
+        builder.Services.ConfigureHttpJsonOptions(ConfigureJson);
         builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = DescribeRoutingProblem);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddClientRateLimit();
@@ -64,6 +60,13 @@ public static class ChatApiExtensions
     }
 
     /// <summary>404 and 405 come from routing, with no detail of their own; say what the API does have.</summary>
+    /// <summary>The API's JSON: its types' source-generated metadata and the contract's snake_case names.</summary>
+    internal static void ConfigureJson(Microsoft.AspNetCore.Http.Json.JsonOptions json)
+    {
+        json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+        json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+    }
+
     private static void DescribeRoutingProblem(ProblemDetailsContext context)
     {
         if (context.ProblemDetails.Detail is not null)

@@ -57,7 +57,6 @@ internal static class JsonAnswer
     public static Task WriteAsync<TValue>(
         HttpResponse response, int statusCode, TValue value, JsonSerializerOptions options)
     {
-        var typeInfo = (JsonTypeInfo<TValue>)options.GetTypeInfo(typeof(TValue));
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         var writer = t_writer;
         if (writer is null
@@ -74,7 +73,15 @@ internal static class JsonAnswer
 
         try
         {
-            JsonSerializer.Serialize(writer, value, typeInfo);
+            if (value is IJsonAnswer answer)
+            {
+                answer.WriteTo(writer);
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, value, (JsonTypeInfo<TValue>)options.GetTypeInfo(typeof(TValue)));
+            }
+
             writer.Flush();
 
             response.StatusCode = statusCode;
