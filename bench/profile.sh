@@ -23,10 +23,10 @@ seed bench100k:reader 100000
 
 # Long enough for tiered compilation to finish, so that the JIT is not what the profile shows.
 log "warming up with $scenario for 30s"
-BENCH_SCENARIO=$scenario wrk -t 2 -c 64 -d 30s -s "$bench/wrk/chat.lua" "$http" > /dev/null
+BENCH_SCENARIO=$scenario wrk -t 2 -c 128 -d 30s -s "$bench/wrk/chat.lua" "$http" > /dev/null
 
 log "sampling both services for ${seconds}s under $scenario"
-BENCH_SCENARIO=$scenario wrk -t 2 -c 64 -d "$((seconds + 4))s" -s "$bench/wrk/chat.lua" "$http" > "$out/wrk.txt" &
+BENCH_SCENARIO=$scenario wrk -t 2 -c 128 -d "$((seconds + 4))s" -s "$bench/wrk/chat.lua" "$http" > "$out/wrk.txt" &
 load_pid=$!
 sleep 2
 perf record -e cpu-clock -F 999 -g -p "$http_pid" -o "$out/httpserver.perf" -- sleep "$seconds" 2> /dev/null &
