@@ -9,7 +9,7 @@
 # Settings (environment):
 #   BENCH_DURATION=20          seconds per measured run
 #   BENCH_RATE=5000            requests/s of the fixed-rate runs
-#   BENCH_CONNECTIONS=128      wrk connections at saturation (64 left the cores idle under sends: docs/benchmark.md)
+#   BENCH_CONNECTIONS=128      wrk connections at saturation (more requests/s than 64 for sends and pulls: docs)
 #   BENCH_RATE_CONNECTIONS=64  wrk connections at the fixed rate (enough to keep the rate when a reply is slow)
 #   BENCH_THREADS=2            wrk threads
 #   BENCH_WARMUP=30            seconds of unmeasured load before the first scenario (JIT tiering, pools)
