@@ -133,6 +133,7 @@ run() {
   local raw="$out/$generator-$label-$mode.txt" sampler peak_file="$out/.peak-$label-$mode"
   local h0 r0 d0 b0 t0 h1 r1 d1 b1 t1 wrk_cpu load
 
+  settle_redis
   load=$(cut -d' ' -f1 /proc/loadavg)
   (
     ph=0 pr=0
@@ -177,9 +178,10 @@ selected() { [[ " ${scenarios[*]} " == *" $1 "* ]]; }
 
 # Redis's rewrite of its append-only file, kept out of the measured runs. Redis starts one by itself once the file
 # has doubled since the last (and is 64 MB or more); the rewrite forks a child that takes most of a core for
-# seconds, which on two cores would fall on whichever run was under way. So before each scenario, a file that has
-# grown by 8 MB or more is rewritten here, and the run waits until no rewrite is under way. With the memory
-# conversation of a million messages stored, no run then grows the file enough for Redis to start one during it.
+# seconds, which on two cores would fall on whichever run was under way. So before each run, a file that has grown
+# by 8 MB or more is rewritten here, and the run waits until no rewrite is under way. Once per scenario was not
+# enough: on a fast minute a send scenario's saturation run (some 26,000 sends/s) and its fixed-rate run together
+# doubled the file, and Redis's own rewrite fell on the fixed-rate run. One run alone stays well short of doubling.
 settle_redis() {
   local base current
   base=$(rcli info persistence | awk -F: '/^aof_base_size:/ { print $2 + 0 }')
@@ -222,7 +224,6 @@ pull_cost_checks() {
   local scenario
   selected pull-forward || selected pull-reverse || return 0
   for scenario in pull-forward pull-reverse; do
-    settle_redis
     run "$scenario@$small_messages" saturation "$scenario" bench1k:reader
     run "$scenario@$memory_messages" saturation "$scenario" "$memory_chat"
     run "$scenario@$small_messages again" saturation "$scenario" bench1k:reader
@@ -242,7 +243,6 @@ for scenario in "${scenarios[@]}"; do
     pull_cost_checks
     checked=1
   fi
-  settle_redis
   [[ $scenario != ping ]] && selected ping && run "ping before $scenario" saturation ping
   run "$scenario" saturation "$scenario"
   [[ $scenario != ping ]] && selected ping && run "ping after $scenario" saturation ping
