@@ -156,7 +156,8 @@ internal sealed class ChatServices : IAsyncDisposable
         foreach (var service in services)
         {
             TestContext.Current.TestOutputHelper?.WriteLine(
-                $"--- last output of {service.Name} ---\n{Tail(service.RecentOutput, 40)}");
+                $"--- first errors of {service.Name} ---\n{service.ErrorEntries}\n"
+                + $"--- last output of {service.Name} ---\n{Tail(service.RecentOutput, 40)}");
         }
 
         _dataDirectory.Delete(recursive: true);

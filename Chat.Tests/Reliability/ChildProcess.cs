@@ -14,8 +14,15 @@ internal sealed class ChildProcess : IAsyncDisposable
     private const int SigTerm = 15;
     private const int KeptLines = 200;
 
+    // The first error entries are kept whole, apart from the recent lines: under a fault a service logs warnings by
+    // the hundred, and the error that explains a failed test is often the first one, long gone from the tail.
+    private const int KeptErrorEntries = 20;
+    private const int KeptLinesPerErrorEntry = 40;
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly List<List<string>> _errorEntries = [];
+    private List<string>? _openErrorEntry;
 
     private ChildProcess(string name, Process process)
     {
@@ -33,6 +40,19 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>The last lines the process wrote, standard output and error interleaved.</summary>
     public string RecentOutput => string.Join('\n', _lines);
+
+    /// <summary>The first error and critical entries of the process's console log, each with its exception.
+    /// </summary>
+    public string ErrorEntries
+    {
+        get
+        {
+            lock (_errorEntries)
+            {
+                return string.Join('\n', _errorEntries.SelectMany(entry => entry));
+            }
+        }
+    }
 
     public static ChildProcess Start(
         string name, string fileName, IEnumerable<string> arguments, string workingDirectory,
@@ -109,6 +129,34 @@ internal sealed class ChildProcess : IAsyncDisposable
         while (_lines.Count > KeptLines)
         {
             _lines.TryDequeue(out _);
+        }
+
+        KeepIfError(line);
+    }
+
+    /// <summary>The console logger writes an entry as "fail: Category[id]" followed by indented lines.</summary>
+    private void KeepIfError(string line)
+    {
+        lock (_errorEntries)
+        {
+            if (line.StartsWith("fail: ", StringComparison.Ordinal)
+                || line.StartsWith("crit: ", StringComparison.Ordinal))
+            {
+                _openErrorEntry = _errorEntries.Count < KeptErrorEntries ? [line] : null;
+                if (_openErrorEntry is not null)
+                {
+                    _errorEntries.Add(_openErrorEntry);
+                }
+            }
+            else if (_openErrorEntry is not null && line.StartsWith(' ')
+                && _openErrorEntry.Count < KeptLinesPerErrorEntry)
+            {
+                _openErrorEntry.Add(line);
+            }
+            else if (!line.StartsWith(' '))
+            {
+                _openErrorEntry = null;
+            }
         }
     }
 
