@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using StackExchange.Redis;
@@ -20,11 +21,21 @@ public sealed class StoreFaultInterceptor(ILogger<StoreFaultInterceptor> logger)
         ["LOADING ", "BUSY ", "CLUSTERDOWN ", "TRYAGAIN ", "MASTERDOWN ", "READONLY "];
 
     /// <summary>Whether the exception says the store cannot serve now, rather than that the call was wrong.</summary>
+    /// <remarks>
+    /// A command already written when Redis's connection breaks (Redis killed, a reset on the network) can fail
+    /// with the socket's own exception instead of <see cref="RedisConnectionException"/>: StackExchange.Redis was
+    /// seen to pass on Pipelines.Sockets.Unofficial's ConnectionResetException, an <see cref="IOException"/>, for
+    /// an EVAL in flight when redis-server was sent SIGKILL. Such a command may or may not have run, like any whose
+    /// reply was lost; a retry with the same idempotency key settles it. A unary handler does no other I/O; a
+    /// streaming one also writes to its client, and a write to a client that has gone is told apart by the call's
+    /// cancellation (<see cref="ServerStreamingServerHandler"/>).
+    /// </remarks>
     public static bool IsStoreUnavailable(Exception exception) => exception switch
     {
         RedisConnectionException or RedisTimeoutException => true,
         RedisServerException refused =>
             NotNowReplies.Any(reply => refused.Message.StartsWith(reply, StringComparison.Ordinal)),
+        IOException or SocketException => true,
         _ => false,
     };
 
@@ -52,7 +63,8 @@ public sealed class StoreFaultInterceptor(ILogger<StoreFaultInterceptor> logger)
         {
             await continuation(request, responseStream, context);
         }
-        catch (Exception exception) when (IsStoreUnavailable(exception))
+        catch (Exception exception) when (IsStoreUnavailable(exception)
+            && !context.CancellationToken.IsCancellationRequested)
         {
             Log.StoreUnavailable(logger, context.Method, exception);
             throw new RpcException(new Status(StatusCode.Unavailable, "The message store is unavailable.", exception));

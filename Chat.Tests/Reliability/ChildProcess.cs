@@ -15,8 +15,10 @@ internal sealed class ChildProcess : IAsyncDisposable
     private const int KeptLines = 200;
 
     // The first error entries are kept whole, apart from the recent lines: under a fault a service logs warnings by
-    // the hundred, and the error that explains a failed test is often the first one, long gone from the tail.
+    // the hundred, and the error that explains a failed test is often the first one, long gone from the tail. Failed
+    // health checks are left out: a fault test expects them, and they would crowd out the entry that matters.
     private const int KeptErrorEntries = 20;
+    private const string HealthCheckCategory = "Microsoft.Extensions.Diagnostics.HealthChecks";
     private const int KeptLinesPerErrorEntry = 40;
 
     private readonly Process _process;
@@ -142,7 +144,9 @@ internal sealed class ChildProcess : IAsyncDisposable
             if (line.StartsWith("fail: ", StringComparison.Ordinal)
                 || line.StartsWith("crit: ", StringComparison.Ordinal))
             {
-                _openErrorEntry = _errorEntries.Count < KeptErrorEntries ? [line] : null;
+                var kept = _errorEntries.Count < KeptErrorEntries
+                    && !line.Contains(HealthCheckCategory, StringComparison.Ordinal);
+                _openErrorEntry = kept ? [line] : null;
                 if (_openErrorEntry is not null)
                 {
                     _errorEntries.Add(_openErrorEntry);
