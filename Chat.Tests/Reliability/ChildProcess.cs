@@ -18,8 +18,8 @@ internal sealed class ChildProcess : IAsyncDisposable
     // the hundred, and the error that explains a failed test is often the first one, long gone from the tail. Failed
     // health checks are left out: a fault test expects them, and they would crowd out the entry that matters.
     private const int KeptErrorEntries = 20;
-    private const string HealthCheckCategory = "Microsoft.Extensions.Diagnostics.HealthChecks";
     private const int KeptLinesPerErrorEntry = 40;
+    private const string HealthCheckCategory = "Microsoft.Extensions.Diagnostics.HealthChecks";
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
@@ -141,25 +141,22 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         lock (_errorEntries)
         {
-            if (line.StartsWith("fail: ", StringComparison.Ordinal)
-                || line.StartsWith("crit: ", StringComparison.Ordinal))
+            if (!line.StartsWith(' '))
             {
-                var kept = _errorEntries.Count < KeptErrorEntries
-                    && !line.Contains(HealthCheckCategory, StringComparison.Ordinal);
-                _openErrorEntry = kept ? [line] : null;
-                if (_openErrorEntry is not null)
+                // A new entry, or plain output: whatever entry was open has ended.
+                _openErrorEntry = null;
+                var isError = line.StartsWith("fail: ", StringComparison.Ordinal)
+                    || line.StartsWith("crit: ", StringComparison.Ordinal);
+                if (isError && _errorEntries.Count < KeptErrorEntries
+                    && !line.Contains(HealthCheckCategory, StringComparison.Ordinal))
                 {
+                    _openErrorEntry = [line];
                     _errorEntries.Add(_openErrorEntry);
                 }
             }
-            else if (_openErrorEntry is not null && line.StartsWith(' ')
-                && _openErrorEntry.Count < KeptLinesPerErrorEntry)
+            else if (_openErrorEntry is { Count: < KeptLinesPerErrorEntry })
             {
                 _openErrorEntry.Add(line);
-            }
-            else if (!line.StartsWith(' '))
-            {
-                _openErrorEntry = null;
             }
         }
     }
